@@ -1,0 +1,145 @@
+"""Per-frame measures from a pose sequence (DOMAIN.md defines each one).
+
+The view decides the coordinates: a side view uses image pixels (accurate in the image plane),
+front and oblique views use MediaPipe's 3-D world landmarks (no foreshortening, more noise).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from formcheck import skeleton as sk
+from formcheck.analysis.angles import (
+    angle_between_deg,
+    flexion_deg,
+    inclination_from_vertical_deg,
+    signed_angle_from_plane_deg,
+)
+from formcheck.analysis.outline import back_points_px, bend_deg, trunk_perpendiculars
+from formcheck.analysis.view import estimate_view
+from formcheck.config import MeasureConfig
+from formcheck.types import (
+    NO_MASK,
+    NO_PERSON,
+    NOT_VISIBLE,
+    OK,
+    WRONG_VIEW,
+    Channel,
+    Measures,
+    PoseSequence,
+    ViewEstimate,
+)
+
+LUMBAR_TOP_FRAC = 0.75  # the lumbar outline runs from the hips to this share of the trunk
+
+
+def _channel(
+    values: np.ndarray,
+    vis: np.ndarray,
+    detected: np.ndarray,
+    trust: float,
+    coords: str,
+    cfg: MeasureConfig,
+) -> Channel:
+    """Wrap raw values: NaN and a reason where the person or a joint is missing."""
+    values = np.array(values, dtype=np.float64)
+    vis = np.broadcast_to(vis, values.shape)
+    det = detected.reshape((-1,) + (1,) * (values.ndim - 1))
+    det = np.broadcast_to(det, values.shape)
+    reason = np.full(values.shape, OK, dtype=np.uint8)
+    reason[~np.isfinite(values) | (vis < cfg.min_visibility)] = NOT_VISIBLE
+    reason[~det] = NO_PERSON
+    if trust <= 0:
+        reason[reason == OK] = WRONG_VIEW
+    values[reason != OK] = np.nan
+    conf = np.where(reason == OK, np.clip(vis, 0, 1) * trust, 0.0)
+    return Channel(values, conf, reason, coords)
+
+
+def _per_side(points: np.ndarray, vis: np.ndarray, triples: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """Flexion at the middle joint of each (a, b, c) landmark triple: values and min visibility."""
+    vals, viss = [], []
+    for a, b, c in triples:
+        vals.append(flexion_deg(points[:, a], points[:, b], points[:, c]))
+        viss.append(np.min(vis[:, [a, b, c]], axis=1))
+    return np.stack(vals, axis=1), np.stack(viss, axis=1)
+
+
+def compute_measures(
+    pose: PoseSequence, cfg: MeasureConfig, view: ViewEstimate | None = None
+) -> Measures:
+    view = view or estimate_view(pose, cfg)
+    det = pose.detected
+    vis = pose.visibility
+    use_world = view.view in ("front", "oblique")
+    pts = pose.world_m if use_world else pose.xy_px
+    coords = "world" if use_world else "image"
+
+    knee_triples = tuple(zip(sk.HIP, sk.KNEE, sk.ANKLE))
+    hip_triples = tuple(zip(sk.SHOULDER, sk.HIP, sk.KNEE))
+    knee, knee_vis = _per_side(pts, vis, knee_triples)
+    hip, hip_vis = _per_side(pts, vis, hip_triples)
+
+    # toe rotation: foot axis (heel -> toe) out of the sagittal plane (normal to the hip line)
+    w = pose.world_m
+    hip_line = w[:, sk.HIP[0]] - w[:, sk.HIP[1]]  # points to the lifter's left
+    toe = np.stack(
+        [
+            signed_angle_from_plane_deg(w[:, sk.TOE[0]] - w[:, sk.HEEL[0]], hip_line),
+            signed_angle_from_plane_deg(w[:, sk.TOE[1]] - w[:, sk.HEEL[1]], -hip_line),
+        ],
+        axis=1,
+    )
+    toe_vis = np.stack(
+        [np.min(vis[:, [sk.HEEL[i], sk.TOE[i], *sk.HIP]], axis=1) for i in range(2)], axis=1
+    )
+
+    hip_mid = np.mean(pose.xy_px[:, sk.HIP], axis=1)
+    sho_mid = np.mean(pose.xy_px[:, sk.SHOULDER], axis=1)
+    trunk_vis = np.min(vis[:, [*sk.HIP, *sk.SHOULDER]], axis=1)
+    lean = trunk_lean_deg(pts, use_world)
+    if view.facing != 0 and not use_world:  # side view: + leaning forward, - behind vertical
+        axis = sho_mid - hip_mid
+        lean = lean * np.where(np.sign(axis[:, 0]) == -view.facing, -1.0, 1.0)
+
+    arch = _arch_deg(pose, hip_mid, sho_mid, view.facing)
+    arch_ch = _channel(arch, trunk_vis, det, view.trust["arch_deg"], "mask", cfg)
+    no_mask = (arch_ch.reason == NOT_VISIBLE) & (trunk_vis >= cfg.min_visibility)
+    arch_ch.reason[no_mask] = NO_MASK
+
+    t = view.trust
+    return Measures(
+        t_s=pose.t_s.copy(),
+        knee_deg=_channel(knee, knee_vis, det, t["knee_deg"], coords, cfg),
+        hip_deg=_channel(hip, hip_vis, det, t["hip_deg"], coords, cfg),
+        toe_deg=_channel(toe, toe_vis, det, t["toe_deg"], "world", cfg),
+        trunk_lean_deg=_channel(lean, trunk_vis, det, t["trunk_lean_deg"], coords, cfg),
+        arch_deg=arch_ch,
+        view=view,
+    )
+
+
+def trunk_lean_deg(points: np.ndarray, world: bool) -> np.ndarray:
+    """(n,) trunk (hip centre -> shoulder centre) from vertical, degrees; 0 = upright.
+
+    Image and MediaPipe world coordinates both have y pointing down, roughly with gravity for a
+    level camera.
+    """
+    axis = np.mean(points[:, sk.SHOULDER], axis=1) - np.mean(points[:, sk.HIP], axis=1)
+    if world:
+        return angle_between_deg(axis, np.broadcast_to([0.0, -1.0, 0.0], axis.shape))
+    return inclination_from_vertical_deg(axis)
+
+
+def _arch_deg(pose: PoseSequence, hip_mid: np.ndarray, sho_mid: np.ndarray, facing: int) -> np.ndarray:
+    """Bend of the lumbar outline, + = concave (extension); NaN unless the facing is known."""
+    n, k = pose.back_offset_px.shape[:2]
+    if facing == 0 or k < 4:
+        return np.full(n, np.nan)
+    # side 0's perpendicular points image-right while the trunk is above horizontal, so a lifter
+    # facing right has their front on side 0 and their back on side 1.
+    back_side = np.full(n, 1.0 if facing > 0 else 0.0)
+    pts = back_points_px(hip_mid, sho_mid, pose.back_offset_px, back_side)
+    top = max(3, int(round(LUMBAR_TOP_FRAC * (k - 1))) + 1)
+    front = trunk_perpendiculars(sho_mid - hip_mid)[:, 0 if facing > 0 else 1]
+    return bend_deg(pts[:, :top], front)

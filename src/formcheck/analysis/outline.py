@@ -1,0 +1,109 @@
+"""The back's outline from a person segmentation mask, and how much it bends.
+
+Two hip and two shoulder points cannot see a bending low back; the silhouette can. For each of K
+levels on the trunk axis (hip centre -> shoulder centre) we march outward perpendicular to the axis
+on both sides until the mask ends, giving ``offset_px (K, 2)``. Side 0 is the perpendicular
+``(-a_y, a_x)`` of the unit axis ``a`` (image coordinates, y down), side 1 its opposite. Which side
+is the back is decided later from the lifter's facing direction.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def trunk_perpendiculars(axis_xy: np.ndarray) -> np.ndarray:
+    """(..., 2, 2): the two unit perpendiculars (side 0, side 1) of trunk axes (..., 2)."""
+    a = np.asarray(axis_xy, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        a = a / np.linalg.norm(a, axis=-1, keepdims=True)
+    p0 = np.stack([-a[..., 1], a[..., 0]], axis=-1)
+    return np.stack([p0, -p0], axis=-2)
+
+
+def outline_offsets_px(
+    mask: np.ndarray,
+    hip_xy_px: np.ndarray,
+    shoulder_xy_px: np.ndarray,
+    levels: int = 9,
+    threshold: float = 0.5,
+) -> np.ndarray:
+    """Distance (px) from the trunk axis to the mask edge at ``levels`` rows, both sides.
+
+    ``mask`` is (h, w) in [0, 1] at the frame's pixel size; hip/shoulder are the midpoints of the
+    two hips and two shoulders in pixels. Returns (levels, 2), NaN where the axis point lies
+    outside the mask or the edge is not found within one trunk length.
+    """
+    out = np.full((levels, 2), np.nan, dtype=np.float32)
+    hip = np.asarray(hip_xy_px, dtype=np.float64)
+    sho = np.asarray(shoulder_xy_px, dtype=np.float64)
+    axis = sho - hip
+    length = float(np.hypot(*axis))
+    if not np.isfinite(length) or length < 4:
+        return out
+    h, w = mask.shape[:2]
+    perps = trunk_perpendiculars(axis)  # (2, 2)
+    frac = np.linspace(0.0, 1.0, levels)
+    centres = hip[None, :] + frac[:, None] * axis[None, :]  # (K, 2)
+    steps = np.arange(0.0, length + 1.0, 1.0)  # one-pixel steps out to one trunk length
+    for side in range(2):
+        pts = centres[:, None, :] + steps[None, :, None] * perps[side][None, None, :]  # (K, S, 2)
+        xi = np.rint(pts[..., 0]).astype(np.int64)
+        yi = np.rint(pts[..., 1]).astype(np.int64)
+        inside_frame = (xi >= 0) & (xi < w) & (yi >= 0) & (yi < h)
+        vals = np.zeros(xi.shape, dtype=np.float32)
+        vals[inside_frame] = mask[yi[inside_frame], xi[inside_frame]]
+        body = vals >= threshold
+        # the first step that leaves the body; the axis point itself must be on the body
+        leaves = ~body
+        first_out = np.argmax(leaves, axis=1)
+        found = leaves.any(axis=1) & body[:, 0]
+        # an edge at the frame border is not the body's edge
+        edge_in_frame = inside_frame[np.arange(levels), first_out]
+        ok = found & edge_in_frame
+        out[ok, side] = steps[first_out[ok]]
+    return out
+
+
+def back_points_px(
+    hip_xy_px: np.ndarray, shoulder_xy_px: np.ndarray, offset_px: np.ndarray, back_side: np.ndarray
+) -> np.ndarray:
+    """(n, K, 2) image points on the back's outline, given which side (0/1) is the back per frame."""
+    hip = np.asarray(hip_xy_px, dtype=np.float64)
+    axis = np.asarray(shoulder_xy_px, dtype=np.float64) - hip
+    perps = trunk_perpendiculars(axis)  # (n, 2, 2)
+    n, k = offset_px.shape[:2]
+    side = np.clip(np.nan_to_num(back_side, nan=0).astype(int), 0, 1)
+    perp = perps[np.arange(n), side]  # (n, 2)
+    off = offset_px[np.arange(n), :, side]  # (n, K)
+    frac = np.linspace(0.0, 1.0, k)
+    centres = hip[:, None, :] + frac[None, :, None] * axis[:, None, :]
+    pts = centres + off[..., None] * perp[:, None, :]
+    pts[~np.isfinite(back_side)] = np.nan
+    return pts
+
+
+def bend_deg(points_xy: np.ndarray, toward_xy: np.ndarray) -> np.ndarray:
+    """Bend of a chain of outline points (n, K, 2), + when the middle sags toward ``toward_xy``.
+
+    The mean signed distance of the interior points from the end-to-end chord, ``s``, over the
+    chord length ``c``, is turned into the turning angle of the circular arc with that sagitta
+    (4 atan(2 s' / c), with s' = 1.5 s since a circle's mean offset is 2/3 of its sagitta).
+    ``toward_xy`` (n, 2) is a unit direction (the body's front): concave backs sag toward it.
+    """
+    p = np.asarray(points_xy, dtype=np.float64)
+    a, b = p[:, 0, :], p[:, -1, :]
+    chord = b - a
+    c = np.linalg.norm(chord, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        u = chord / c[:, None]
+    normal = np.stack([-u[:, 1], u[:, 0]], axis=-1)
+    sign = np.sign(np.sum(normal * toward_xy, axis=-1))
+    normal = normal * sign[:, None]
+    interior = p[:, 1:-1, :] - a[:, None, :]
+    dev = np.sum(interior * normal[:, None, :], axis=-1)  # (n, K-2)
+    with np.errstate(invalid="ignore"):
+        s = np.mean(dev, axis=1) * 1.5
+        deg = np.degrees(4.0 * np.arctan2(2.0 * s, c))
+    deg[~np.isfinite(c) | (c <= 0) | (sign == 0)] = np.nan
+    return deg

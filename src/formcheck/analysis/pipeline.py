@@ -1,0 +1,257 @@
+"""The pure analysis: PoseSequence -> Report. No I/O, no model; tested on stored pose files."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from formcheck.analysis.faults import baseline_deg, lumbar_faults, squatting_fault
+from formcheck.analysis.family import classify_family
+from formcheck.analysis.measures import compute_measures
+from formcheck.analysis.reps import SETTLE_FRAC, RepScale, scale_from_series, segment_reps
+from formcheck.analysis.smoothing import smooth_measures
+from formcheck.analysis.view import estimate_view
+from formcheck.analysis.zones import zone_seconds
+from formcheck.config import EXERCISE_FAMILIES, Config
+from formcheck.errors import InvalidOption, NoPersonFound
+from formcheck.types import (
+    Fault,
+    LegZones,
+    Measures,
+    PoseSequence,
+    Rep,
+    RepScore,
+    Report,
+    SIDES,
+)
+
+HEAD_NAMES = {
+    "semimembranosus": "semimembranosus",
+    "biceps_femoris_long": "biceps femoris long head",
+    "biceps_femoris_short": "biceps femoris short head",
+    "semitendinosus": "semitendinosus",
+}
+FAMILY_NAMES = {"hinge": "hip hinge", "squat": "squat", "knee_flexion": "knee-flexion work"}
+
+
+def both_sides(values: np.ndarray) -> np.ndarray:
+    """(n, 2) -> (n,): mean of the two sides, or the one side that has a value."""
+    count = np.sum(np.isfinite(values), axis=1)
+    total = np.nansum(values, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / count, np.nan)
+
+
+def driving_signal(m: Measures, family: str | None) -> tuple[np.ndarray, str]:
+    if family == "hinge":
+        return both_sides(m.hip_deg.values), "hip_deg"
+    return both_sides(m.knee_deg.values), "knee_deg"
+
+
+def rest_is_low(signal: np.ndarray, t_s: np.ndarray, family: str | None) -> bool:
+    """Hinges, squats and leg curls rest at the low end; a Nordic rests kneeling (knees bent)."""
+    if family != "knee_flexion":
+        return True
+    y = signal[np.isfinite(signal)]
+    if y.size < 3:
+        return True
+    lo, hi = np.percentile(y, [5, 95])
+    first = signal[np.isfinite(signal)][: max(3, y.size // 10)]
+    return abs(np.median(first) - lo) <= abs(np.median(first) - hi)
+
+
+def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | None = None) -> Report:
+    cfg = cfg or Config()
+    if exercise is not None and exercise not in EXERCISE_FAMILIES:
+        raise InvalidOption(
+            f"unknown exercise family {exercise!r}; choose one of {', '.join(EXERCISE_FAMILIES)}"
+        )
+    n = len(pose)
+    coverage = float(np.mean(pose.detected)) if n else 0.0
+    if n == 0 or coverage < cfg.score.min_coverage:
+        raise NoPersonFound(
+            f"no person found in {pose.source or 'the video'}"
+            if coverage == 0
+            else f"a person was found in only {coverage:.0%} of frames of {pose.source or 'the video'}",
+            hint="film the whole body, side-on, in good light",
+        )
+    view = estimate_view(pose, cfg.measure)
+    m = smooth_measures(compute_measures(pose, cfg.measure, view), cfg.smooth)
+    t = m.t_s
+    hip_mean, knee_mean = both_sides(m.hip_deg.values), both_sides(m.knee_deg.values)
+    if exercise:
+        family, family_source, family_reason = exercise, "given", "set with --exercise"
+    else:
+        guess = classify_family(hip_mean, knee_mean, m.trunk_lean_deg.values, cfg.reps)
+        family, family_source, family_reason = guess.family, "detected", guess.reason
+    warnings = list(pose.notes)
+
+    reps: list[Rep] = []
+    signal, _signal_name = driving_signal(m, family)
+    scale = RepScale(np.nan, np.nan)
+    if family is not None:
+        scale = scale_from_series(signal, rest_is_low(signal, t, family))
+        if np.isfinite(scale.span) and abs(scale.span) >= cfg.reps.min_range_deg:
+            reps = segment_reps(t, signal, scale, cfg.reps)
+
+    rep_of_frame = np.zeros(n, dtype=np.int32)
+    phase_of_frame = np.full(n, "", dtype=object)
+    away_is_eccentric = _away_is_eccentric(family, scale)
+    for r in reps:
+        rep_of_frame[r.i_start : r.i_end + 1] = r.index
+        phase_of_frame[r.i_start : r.i_turn] = "eccentric" if away_is_eccentric else "concentric"
+        phase_of_frame[r.i_turn : r.i_end + 1] = "concentric" if away_is_eccentric else "eccentric"
+
+    # lumbar extension: the back's bend relative to the lifter's own standing baseline
+    at_rest = np.zeros(n, dtype=bool)
+    if np.isfinite(scale.span) and scale.span != 0:
+        with np.errstate(invalid="ignore"):
+            at_rest = ((signal - scale.rest) / scale.span) <= SETTLE_FRAC
+    arch_base = baseline_deg(m.arch_deg.values, at_rest)
+    extension = m.arch_deg.values - arch_base
+    faults: list[Fault] = []
+    if family == "hinge":
+        if np.isfinite(arch_base):
+            faults += lumbar_faults(t, extension, reps, cfg.score)
+        elif view.view == "side":
+            warnings.append("no standing baseline for the back outline: lumbar extension not judged")
+
+    scores = []
+    for r in reps:
+        scores.append(_score_rep(r, m, family, away_is_eccentric, cfg, faults))
+    for s in scores:
+        faults.extend(f for f in s.faults if f.kind != "lumbar_extension")
+    faults.sort(key=lambda f: (f.start_s, f.kind))
+
+    set_zones = tuple(_leg_zones(t, m.knee_deg.values[:, k], cfg) for k in range(2))
+    toe_bias = _set_toe_bias(m, scores, cfg)
+    _coverage_warnings(m, view.view, warnings)
+    report = Report(
+        source=pose.source, duration_s=float(t[-1] - t[0]) if n > 1 else 0.0, n_frames=n,
+        width_px=pose.width_px, height_px=pose.height_px, view=view, family=family,
+        family_source=family_source, family_reason=family_reason, coverage=coverage, measures=m,
+        rep_of_frame=rep_of_frame, phase_of_frame=phase_of_frame, reps=scores, zones=set_zones,
+        toe_bias=toe_bias, faults=faults, verdict="", warnings=warnings,
+        lumbar_baseline_deg=arch_base, zone_defs=cfg.zones,
+    )
+    report.verdict = verdict(report)
+    return report
+
+
+def _away_is_eccentric(family: str | None, scale: RepScale) -> bool:
+    """Moving away from rest lowers the load in hinges, squats and Nordics; it curls in leg curls."""
+    if family == "knee_flexion":
+        return bool(scale.span < 0)  # Nordic: rest is knees bent, the far end is knees straight
+    return True
+
+
+def _leg_zones(t: np.ndarray, knee: np.ndarray, cfg: Config, i0: int = 0, i1: int | None = None) -> LegZones:
+    secs, measured = zone_seconds(t, knee, cfg.zones, i0, i1)
+    return LegZones(secs, measured)
+
+
+def _toe_bias_word(toe_deg: float, cfg: Config) -> str:
+    if not np.isfinite(toe_deg):
+        return "unknown"
+    if toe_deg > cfg.score.toe_dead_band_deg:
+        return "out"
+    if toe_deg < -cfg.score.toe_dead_band_deg:
+        return "in"
+    return "neutral"
+
+
+def _score_rep(
+    r: Rep, m: Measures, family: str | None, away_is_eccentric: bool, cfg: Config, faults: list[Fault]
+) -> RepScore:
+    sl = slice(r.i_start, r.i_end + 1)
+    knee = m.knee_deg.values[sl]
+    hip = m.hip_deg.values[sl]
+    toe = m.toe_deg.values[sl]
+
+    def peak(a: np.ndarray) -> float:
+        return float(np.nanmax(a)) if np.isfinite(a).any() else float("nan")
+
+    def med(a: np.ndarray) -> float:
+        return float(np.nanmedian(a)) if np.isfinite(a).any() else float("nan")
+
+    knee_max = (peak(knee[:, 0]), peak(knee[:, 1]))
+    toe_med = (med(toe[:, 0]), med(toe[:, 1]))
+    toe_mean = float(np.nanmean(toe_med)) if np.isfinite(toe_med).any() else float("nan")
+    rep_faults = [f for f in faults if f.rep == r.index]
+    trunk = m.trunk_lean_deg.values[r.i_turn]
+    sq = squatting_fault(r, peak(np.array(knee_max)), abs(trunk), family, cfg.score)
+    if sq:
+        rep_faults.append(sq)
+    ecc, con = (r.away_s, r.back_s) if away_is_eccentric else (r.back_s, r.away_s)
+    return RepScore(
+        rep=r, eccentric_s=ecc, concentric_s=con, knee_max_deg=knee_max,
+        hip_max_deg=(peak(hip[:, 0]), peak(hip[:, 1])),
+        zones=tuple(_leg_zones(m.t_s, m.knee_deg.values[:, k], cfg, r.i_start, r.i_end) for k in range(2)),
+        toe_deg=toe_med, toe_bias=_toe_bias_word(toe_mean, cfg), faults=tuple(rep_faults),
+    )
+
+
+def _set_toe_bias(m: Measures, scores: list[RepScore], cfg: Config) -> str:
+    if scores:
+        vals = [np.nanmean(s.toe_deg) for s in scores if np.isfinite(s.toe_deg).any()]
+        return _toe_bias_word(float(np.median(vals)) if vals else float("nan"), cfg)
+    toe = m.toe_deg.values
+    return _toe_bias_word(float(np.nanmedian(toe)) if np.isfinite(toe).any() else float("nan"), cfg)
+
+
+def _coverage_warnings(m: Measures, view: str, warnings: list[str]) -> None:
+    for name, ch in (("knee angle", m.knee_deg), ("hip angle", m.hip_deg)):
+        cov = np.atleast_1d(ch.coverage())
+        for side, c in zip(SIDES, cov):
+            if c < 0.5:
+                hidden = " (the far side, hidden by the body)" if view == "side" else ""
+                warnings.append(
+                    f"{side} {name} measured in only {c:.0%} of frames{hidden}: "
+                    f"{side}-leg figures are missing where it was not seen"
+                )
+    toe_cov = np.atleast_1d(m.toe_deg.coverage())
+    if view != "side" and np.all(toe_cov < 0.5):
+        warnings.append("feet hidden for most of the set: toe rotation is mostly missing")
+
+
+def dominant_head(zones: tuple[LegZones, LegZones]) -> tuple[str | None, float]:
+    """The head whose zone held the knees longest (both legs), and its share of measured time."""
+    total = {h: sum(z.seconds[h] for z in zones) for h in zones[0].seconds}
+    measured = sum(z.measured_s for z in zones)
+    if measured <= 0:
+        return None, float("nan")
+    head = max(total, key=total.get)
+    share = total[head] / measured
+    return (head if share >= 0.1 else None), share
+
+
+def verdict(rep: Report) -> str:
+    parts = []
+    fam = FAMILY_NAMES.get(rep.family or "", "no clear exercise")
+    n = len(rep.reps)
+    parts.append(f"{fam.capitalize()}, {n} rep{'s' if n != 1 else ''} ({rep.view.view} view).")
+    head, share = dominant_head(rep.zones)
+    if head:
+        parts.append(
+            f"This set mostly loaded the {HEAD_NAMES[head]}: the knees spent {share:.0%} of the "
+            f"measured time in its zone."
+        )
+    elif np.isfinite(share):
+        parts.append("The knees spent little time in any one hamstring head's zone.")
+    if rep.toe_bias == "out":
+        parts.append("Toes turned out: biased toward the lateral hamstrings (biceps femoris).")
+    elif rep.toe_bias == "in":
+        parts.append("Toes turned in: biased toward the medial hamstrings (semitendinosus, semimembranosus).")
+    elif rep.toe_bias == "neutral":
+        parts.append("Toes neutral: no medial or lateral bias.")
+    else:
+        parts.append(f"Toe rotation cannot be judged from a {rep.view.view} view.")
+    kinds = {f.kind for f in rep.faults}
+    if "squatting" in kinds:
+        k = sum(1 for f in rep.faults if f.kind == "squatting")
+        parts.append(f"Knees flexed like a squat in {k} rep(s): not the hip hinge an RDL needs.")
+    if "lumbar_extension" in kinds:
+        k = len({f.rep for f in rep.faults if f.kind == "lumbar_extension"})
+        parts.append(f"Low back arched past neutral in {k} rep(s).")
+    elif rep.family == "hinge" and np.isfinite(rep.lumbar_baseline_deg):
+        parts.append("Low back stayed near its neutral.")
+    return " ".join(parts)

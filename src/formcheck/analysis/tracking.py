@@ -1,0 +1,179 @@
+"""Keep the lifter, not the bystander: link per-frame detections into tracks, pick the one doing
+the exercise, and never splice two people into one track.
+
+A detection joins a track only if it lies within ``max_jump_body`` torso lengths of where the
+track was last seen; anything else starts a new track. The lifter is the track that is on screen
+longest, moves its hips and knees most and is largest; tracks of the same person separated by a
+detection dropout are chained only when they do not overlap in time and join up in space.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from formcheck import skeleton as sk
+from formcheck.analysis.angles import flexion_deg
+from formcheck.config import TrackConfig
+from formcheck.types import PoseCandidate, PoseSequence
+
+TRUNK = (*sk.SHOULDER, *sk.HIP)
+
+
+def _centre_scale(c: PoseCandidate) -> tuple[np.ndarray, float]:
+    centre = np.nanmean(c.xy_px[list(TRUNK)], axis=0)
+    sho = np.nanmean(c.xy_px[list(sk.SHOULDER)], axis=0)
+    hip = np.nanmean(c.xy_px[list(sk.HIP)], axis=0)
+    return centre, float(max(np.hypot(*(sho - hip)), 1.0))
+
+
+@dataclass
+class Track:
+    frames: list[int] = field(default_factory=list)  # frame indices
+    picks: list[int] = field(default_factory=list)  # candidate index within each frame
+    last_centre: np.ndarray | None = None
+    last_scale: float = 1.0
+    last_t: float = 0.0
+
+    def add(self, frame: int, pick: int, centre: np.ndarray, scale: float, t: float) -> None:
+        self.frames.append(frame)
+        self.picks.append(pick)
+        self.last_centre, self.last_scale, self.last_t = centre, scale, t
+
+
+def link_tracks(
+    t_s: np.ndarray, candidates: list[list[PoseCandidate]], cfg: TrackConfig
+) -> list[Track]:
+    """Greedy frame-to-frame association with a distance gate in torso lengths."""
+    tracks: list[Track] = []
+    active: list[Track] = []
+    for f, cands in enumerate(candidates):
+        t = float(t_s[f])
+        active = [tr for tr in active if t - tr.last_t <= cfg.max_gap_s]
+        cs = [_centre_scale(c) for c in cands]
+        pairs = []
+        for ti, tr in enumerate(active):
+            for ci, (centre, _scale) in enumerate(cs):
+                d = float(np.hypot(*(centre - tr.last_centre))) / tr.last_scale
+                if np.isfinite(d) and d <= cfg.max_jump_body:
+                    pairs.append((d, ti, ci))
+        used_t, used_c = set(), set()
+        for _d, ti, ci in sorted(pairs):
+            if ti in used_t or ci in used_c:
+                continue
+            used_t.add(ti)
+            used_c.add(ci)
+            active[ti].add(f, ci, cs[ci][0], cs[ci][1], t)
+        for ci, (centre, scale) in enumerate(cs):
+            if ci not in used_c and np.all(np.isfinite(centre)):
+                tr = Track()
+                tr.add(f, ci, centre, scale, t)
+                tracks.append(tr)
+                active.append(tr)
+    return tracks
+
+
+def _track_score(tr: Track, t_s: np.ndarray, candidates: list[list[PoseCandidate]]) -> float:
+    pts = np.stack([candidates[f][p].xy_px for f, p in zip(tr.frames, tr.picks)])
+    duration = float(t_s[tr.frames[-1]] - t_s[tr.frames[0]]) + 1e-3
+    knee = flexion_deg(pts[:, sk.HIP[0]], pts[:, sk.KNEE[0]], pts[:, sk.ANKLE[0]])
+    hip = flexion_deg(pts[:, sk.SHOULDER[0]], pts[:, sk.HIP[0]], pts[:, sk.KNEE[0]])
+    motion = float(np.nan_to_num(np.nanstd(knee)) + np.nan_to_num(np.nanstd(hip)))
+    height = float(np.nanmedian(np.nanmax(pts[:, :, 1], axis=1) - np.nanmin(pts[:, :, 1], axis=1)))
+    return duration * (5.0 + motion) * max(height, 1.0)
+
+
+def select_lifter(
+    t_s: np.ndarray, candidates: list[list[PoseCandidate]], cfg: TrackConfig
+) -> tuple[list[int | None], list[str]]:
+    """For each frame, the index of the lifter's candidate (or None), plus notes for the report."""
+    n = len(candidates)
+    tracks = [
+        tr for tr in link_tracks(t_s, candidates, cfg)
+        if t_s[tr.frames[-1]] - t_s[tr.frames[0]] >= min(cfg.min_track_s, _span(t_s) / 2)
+    ]
+    picks: list[int | None] = [None] * n
+    if not tracks:
+        return picks, []
+    scores = [_track_score(tr, t_s, candidates) for tr in tracks]
+    order = np.argsort(scores)[::-1]
+    chosen = [tracks[order[0]]]
+    taken = set(chosen[0].frames)
+    # chain the lifter's other tracks (a dropout broke them) if they do not overlap and join up
+    for k in order[1:]:
+        tr = tracks[k]
+        if taken.intersection(tr.frames) or not _joins(tr, chosen, t_s, candidates, cfg):
+            continue
+        chosen.append(tr)
+        taken.update(tr.frames)
+    for tr in chosen:
+        for f, p in zip(tr.frames, tr.picks):
+            picks[f] = p
+    notes = []
+    others = [tr for tr in tracks if not any(tr is c for c in chosen)]
+    if others:
+        other_s = sum(float(t_s[tr.frames[-1]] - t_s[tr.frames[0]]) for tr in others)
+        notes.append(
+            f"{len(others)} other person track(s) ({other_s:.1f} s in all) were ignored; "
+            "the lifter was taken to be the person moving most"
+        )
+    return picks, notes
+
+
+def _span(t_s: np.ndarray) -> float:
+    return float(t_s[-1] - t_s[0]) if len(t_s) else 0.0
+
+
+def _joins(
+    tr: Track, chosen: list[Track], t_s: np.ndarray, cands: list[list[PoseCandidate]], cfg: TrackConfig
+) -> bool:
+    """Does ``tr`` continue one of ``chosen`` across a dropout (ends meet within a torso length)?"""
+    first = tr.frames[0]
+    last = tr.frames[-1]
+    start_c, start_s = _centre_scale(cands[first][tr.picks[0]])
+    end_c, _ = _centre_scale(cands[last][tr.picks[-1]])
+    for ch in chosen:
+        # tr comes after ch
+        if ch.frames[-1] < first:
+            c, s = _centre_scale(cands[ch.frames[-1]][ch.picks[-1]])
+            if np.hypot(*(start_c - c)) / s <= 2 * cfg.max_jump_body:
+                return True
+        # tr comes before ch
+        if last < ch.frames[0]:
+            c, s = _centre_scale(cands[ch.frames[0]][ch.picks[0]])
+            if np.hypot(*(end_c - c)) / s <= 2 * cfg.max_jump_body:
+                return True
+    return False
+
+
+def build_sequence(
+    t_s: np.ndarray,
+    candidates: list[list[PoseCandidate]],
+    width_px: int,
+    height_px: int,
+    cfg: TrackConfig,
+    levels: int,
+    source: str = "",
+) -> PoseSequence:
+    """Assemble the lifter's PoseSequence from per-frame candidates."""
+    n = len(candidates)
+    picks, notes = select_lifter(np.asarray(t_s, dtype=np.float64), candidates, cfg)
+    xy = np.full((n, 33, 2), np.nan, np.float32)
+    z = np.full((n, 33), np.nan, np.float32)
+    vis = np.zeros((n, 33), np.float32)
+    world = np.full((n, 33, 3), np.nan, np.float32)
+    back = np.full((n, levels, 2), np.nan, np.float32)
+    for f, p in enumerate(picks):
+        if p is None:
+            continue
+        c = candidates[f][p]
+        xy[f], z[f], vis[f], world[f] = c.xy_px, c.z_px, c.visibility, c.world_m
+        if c.back_offset_px.shape == (levels, 2):
+            back[f] = c.back_offset_px
+    n_people = np.array([len(c) for c in candidates], dtype=np.int16)
+    return PoseSequence(
+        t_s=np.asarray(t_s, dtype=np.float64), xy_px=xy, z_px=z, visibility=vis, world_m=world,
+        back_offset_px=back, n_people=n_people, width_px=width_px, height_px=height_px,
+        source=source, notes=notes,
+    )

@@ -1,0 +1,110 @@
+"""The Python API: ``formcheck.analyze(path) -> Report``. The CLI is a thin layer over this.
+
+Heavy imports (OpenCV, MediaPipe) happen inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from formcheck.analysis.pipeline import analyze_pose
+from formcheck.analysis.tracking import build_sequence
+from formcheck.config import Config
+from formcheck.io.landmarks import is_pose_file, load_pose
+from formcheck.types import PoseCandidate, PoseSequence, Report
+
+Progress = Callable[[int, int], None]  # (frames done, frames expected or -1)
+
+
+def estimate_pose_frames(
+    frames: Iterable[tuple[float, np.ndarray]],
+    width_px: int,
+    height_px: int,
+    cfg: Config,
+    source: str = "",
+    progress: Progress | None = None,
+    expected: int = -1,
+) -> PoseSequence:
+    """Run the pose model over (t_s, frame_bgr) pairs and keep the lifter's track."""
+    from formcheck.pose.mediapipe_pose import MediaPipePose
+
+    t_list: list[float] = []
+    cands: list[list[PoseCandidate]] = []
+    with MediaPipePose(cfg.pose) as model:
+        for t_s, frame in frames:
+            cands.append(model.detect(t_s, frame))
+            t_list.append(t_s)
+            if progress:
+                progress(len(t_list), expected)
+    return build_sequence(
+        np.asarray(t_list), cands, width_px, height_px, cfg.track, cfg.pose.outline_levels, source
+    )
+
+
+def estimate_pose(
+    path: str | Path,
+    cfg: Config | None = None,
+    progress: Progress | None = None,
+    transform: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> tuple[PoseSequence, bool]:
+    """Pose for a whole video file. Returns the sequence and whether the video ended early."""
+    from formcheck.io.video import open_video
+
+    cfg = cfg or Config()
+    with open_video(path, transform=transform) as video:
+        info = video.info
+        pose = estimate_pose_frames(
+            video, info.width_px, info.height_px, cfg, str(path), progress, info.n_frames_nominal
+        )
+        truncated = video.ended_early
+    if truncated:
+        pose.notes.append(
+            f"the video broke off after {len(pose)} of {info.n_frames_nominal} frames; "
+            "this report covers what was decoded"
+        )
+    return pose, truncated
+
+
+def analyze_with_pose(
+    path: str | Path,
+    *,
+    exercise: str | None = None,
+    model: str | Path | None = None,
+    config: Config | None = None,
+    progress: Progress | None = None,
+    transform: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> tuple[Report, PoseSequence]:
+    """Like :func:`analyze`, also returning the tracked pose (to save or re-analyse)."""
+    cfg = config or Config()
+    if model is not None:
+        cfg = replace(cfg, pose=replace(cfg.pose, model_path=Path(model)))
+    if is_pose_file(path):
+        pose, truncated = load_pose(path), False
+    else:
+        pose, truncated = estimate_pose(path, cfg, progress, transform)
+    report = analyze_pose(pose, cfg, exercise)
+    report.truncated = truncated
+    return report, pose
+
+
+def analyze(
+    path: str | Path,
+    *,
+    exercise: str | None = None,
+    model: str | Path | None = None,
+    config: Config | None = None,
+    progress: Progress | None = None,
+    transform: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> Report:
+    """Analyse a recorded set: a video file, or a ``.pose.npz`` file saved by ``formcheck pose``.
+
+    ``exercise`` forces the movement family ("hinge", "squat", "knee_flexion"); ``transform`` is
+    applied to every decoded frame (tests use it to mirror or downscale).
+    """
+    return analyze_with_pose(
+        path, exercise=exercise, model=model, config=config, progress=progress, transform=transform
+    )[0]

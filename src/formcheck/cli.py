@@ -1,0 +1,164 @@
+"""The ``formcheck`` command: a thin click layer over formcheck.api.
+
+Library errors (formcheck.errors) become a one-line message and their own exit code here, and
+only here. Heavy modules are imported inside commands so ``formcheck --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from formcheck import __version__
+from formcheck.config import EXERCISE_FAMILIES
+from formcheck.errors import FormcheckError, PartialVideo
+
+
+class _Progress:
+    """A click progress bar on stderr, opened on the first frame."""
+
+    def __init__(self, enabled: bool, label: str) -> None:
+        self.enabled = enabled
+        self.label = label
+        self.bar = None
+        self.done = 0
+
+    def __call__(self, done: int, expected: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=expected if expected > 0 else None, label=self.label, file=sys.stderr,
+                show_pos=True,
+            )
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _fail(exc: FormcheckError) -> None:
+    click.echo(f"formcheck: error: {exc}", err=True)
+    sys.exit(exc.exit_code)
+
+
+def _write(text: str, dest: str) -> None:
+    if dest == "-":
+        click.echo(text)
+        return
+    try:
+        Path(dest).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise FormcheckError(f"cannot write {dest}: {exc.strerror}") from exc
+
+
+model_option = click.option(
+    "--model", type=click.Path(dir_okay=False), default=None,
+    help="A MediaPipe pose_landmarker .task file (default: the bundled full model).",
+)
+quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="formcheck")
+def main() -> None:
+    """Check hamstring training form from video: which hamstring head a set loaded, whether
+    the toes biased the medial or lateral hamstrings, and whether the low back arched in RDLs."""
+
+
+@main.command()
+@click.argument("path", type=click.Path())
+@click.option(
+    "--exercise", type=click.Choice(EXERCISE_FAMILIES), default=None,
+    help="Movement family, if detection gets it wrong: hinge (RDL, deadlift, good morning), "
+    "squat, or knee_flexion (leg curl, Nordic).",
+)
+@click.option("--json", "json_out", metavar="FILE", help="Write the report as JSON ('-' for stdout).")
+@click.option("--csv", "csv_out", metavar="FILE", help="Write one CSV row per frame.")
+@click.option("--save-pose", metavar="FILE", help="Also save the tracked pose (.pose.npz) for re-analysis.")
+@model_option
+@quiet_option
+def analyze(
+    path: str, exercise: str | None, json_out: str | None, csv_out: str | None,
+    save_pose: str | None, model: str | None, quiet: bool,
+) -> None:
+    """Analyse a recorded set (a video, or a .pose.npz saved by `formcheck pose`)."""
+    from formcheck.api import analyze_with_pose
+
+    progress = _Progress(not quiet, "pose")
+    try:
+        try:
+            report, pose = analyze_with_pose(path, exercise=exercise, model=model, progress=progress)
+        finally:
+            progress.close()
+        if save_pose:
+            from formcheck.io.landmarks import save_pose as _save
+
+            _save(pose, _check_suffix(save_pose))
+        _emit(report, json_out, csv_out, quiet)
+        if report.truncated:
+            raise PartialVideo(
+                f"{path} broke off early; the report above covers the {report.n_frames} frames "
+                "that decoded"
+            )
+    except FormcheckError as exc:
+        _fail(exc)
+
+
+def _check_suffix(dest: str) -> str:
+    from formcheck.io.landmarks import SUFFIX
+
+    if not dest.endswith(SUFFIX):
+        raise FormcheckError(f"pose files must end in {SUFFIX}: {dest}")
+    return dest
+
+
+def _emit(report, json_out: str | None, csv_out: str | None, quiet: bool) -> None:  # noqa: ANN001
+    from formcheck.report.csv_report import to_csv
+    from formcheck.report.json_report import to_json
+    from formcheck.report.text_report import to_text
+
+    if json_out:
+        _write(to_json(report), json_out)
+    if csv_out:
+        _write(to_csv(report), csv_out)
+    if not quiet and json_out != "-" and csv_out != "-":
+        click.echo(to_text(report))
+
+
+@main.command()
+@click.argument("video", type=click.Path())
+@click.option("--output", "-o", required=True, metavar="FILE.pose.npz", help="Where to save the pose.")
+@model_option
+@quiet_option
+def pose(video: str, output: str, model: str | None, quiet: bool) -> None:
+    """Run the pose model once and save the lifter's landmarks, for analysis without the model."""
+    from dataclasses import replace
+
+    from formcheck.api import estimate_pose
+    from formcheck.config import Config
+    from formcheck.io.landmarks import save_pose
+
+    cfg = Config()
+    if model:
+        cfg = replace(cfg, pose=replace(cfg.pose, model_path=Path(model)))
+    progress = _Progress(not quiet, "pose")
+    try:
+        _check_suffix(output)
+        try:
+            seq, truncated = estimate_pose(video, cfg, progress)
+        finally:
+            progress.close()
+        save_pose(seq, output)
+        if not quiet:
+            click.echo(f"saved {len(seq)} frames ({seq.detected.mean():.0%} with the lifter) to {output}")
+        if truncated:
+            raise PartialVideo(f"{video} broke off early; saved the {len(seq)} frames that decoded")
+    except FormcheckError as exc:
+        _fail(exc)

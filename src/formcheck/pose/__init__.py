@@ -1,0 +1,1 @@
+"""Pose estimation backends. Only this package imports mediapipe."""

@@ -1,0 +1,129 @@
+"""MediaPipe Tasks PoseLandmarker, mapped to formcheck's PoseCandidate records."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from formcheck.analysis.outline import outline_offsets_px
+from formcheck.config import DEFAULT_MODEL_NAME, MODELS_DIR, PoseConfig
+from formcheck.errors import ModelError
+from formcheck import skeleton as sk
+from formcheck.types import PoseCandidate
+
+
+def resolve_model(path: Path | str | None) -> Path:
+    model = Path(path) if path else MODELS_DIR / DEFAULT_MODEL_NAME
+    if not model.is_file():
+        raise ModelError(
+            f"pose model not found: {model}",
+            hint="pass --model PATH to a MediaPipe pose_landmarker .task file",
+        )
+    return model
+
+
+def normalised_to_px(xy_norm: np.ndarray, width_px: int, height_px: int) -> np.ndarray:
+    """MediaPipe's image landmarks are fractions of width and height: scale each axis by its own
+    size before any angle, or angles on non-square frames come out wrong."""
+    return np.asarray(xy_norm, dtype=np.float32) * np.array([width_px, height_px], dtype=np.float32)
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr() -> Iterator[None]:
+    """Silence the C++ log lines MediaPipe/TFLite print while loading (they are not errors)."""
+    try:
+        fd = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(fd, 2)
+        os.close(fd)
+
+
+class MediaPipePose:
+    """One PoseLandmarker in VIDEO mode; ``detect`` takes frames in time order."""
+
+    def __init__(self, cfg: PoseConfig) -> None:
+        os.environ.setdefault("GLOG_minloglevel", "2")
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        import mediapipe as mp
+        from mediapipe.tasks.python import BaseOptions
+        from mediapipe.tasks.python.vision import (
+            PoseLandmarker,
+            PoseLandmarkerOptions,
+            RunningMode,
+        )
+
+        self._mp = mp
+        self.cfg = cfg
+        model = resolve_model(cfg.model_path)
+        options = PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(model)),
+            running_mode=RunningMode.VIDEO,
+            num_poses=cfg.num_poses,
+            min_pose_detection_confidence=cfg.min_detection_confidence,
+            min_pose_presence_confidence=cfg.min_presence_confidence,
+            min_tracking_confidence=cfg.min_tracking_confidence,
+            output_segmentation_masks=cfg.segmentation,
+        )
+        try:
+            with _quiet_native_stderr():
+                self._landmarker = PoseLandmarker.create_from_options(options)
+        except (RuntimeError, ValueError) as exc:
+            raise ModelError(f"cannot load pose model {model}: {exc}") from exc
+        self._last_ms = -1
+        self._frames = 0
+
+    def __enter__(self) -> "MediaPipePose":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._landmarker.close()
+
+    def detect(self, t_s: float, frame_bgr: np.ndarray) -> list[PoseCandidate]:
+        h, w = frame_bgr.shape[:2]
+        rgb = np.ascontiguousarray(frame_bgr[:, :, ::-1])
+        image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb)
+        ms = max(int(round(t_s * 1000.0)), self._last_ms + 1)  # MediaPipe needs increasing ms
+        self._last_ms = ms
+        if self._frames < 2:  # the first calls log graph warnings
+            with _quiet_native_stderr():
+                result = self._landmarker.detect_for_video(image, ms)
+        else:
+            result = self._landmarker.detect_for_video(image, ms)
+        self._frames += 1
+        masks = result.segmentation_masks or []
+        out = []
+        for i, lms in enumerate(result.pose_landmarks):
+            arr = np.array([(p.x, p.y, p.z, p.visibility or 0.0) for p in lms], dtype=np.float32)
+            world = np.array(
+                [(p.x, p.y, p.z) for p in result.pose_world_landmarks[i]], dtype=np.float32
+            )
+            xy = normalised_to_px(arr[:, :2], w, h)
+            back = np.full((self.cfg.outline_levels, 2), np.nan, np.float32)
+            if i < len(masks):
+                mask = masks[i].numpy_view()
+                if mask.ndim == 3:
+                    mask = mask[:, :, 0]
+                if mask.shape != (h, w):
+                    raise ModelError(f"segmentation mask is {mask.shape}, frame is {(h, w)}")
+                back = outline_offsets_px(
+                    mask,
+                    np.mean(xy[list(sk.HIP)], axis=0),
+                    np.mean(xy[list(sk.SHOULDER)], axis=0),
+                    self.cfg.outline_levels,
+                )
+            out.append(PoseCandidate(xy, arr[:, 2] * w, np.clip(arr[:, 3], 0, 1), world, back))
+        return out

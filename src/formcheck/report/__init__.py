@@ -1,0 +1,1 @@
+"""Reports: terminal text, JSON and per-frame CSV. No cv2, no mediapipe."""

@@ -1,0 +1,59 @@
+"""One CSV row per frame: time, every measure with its confidence, zone, rep and phase.
+
+Missing values are empty cells, with the reason in the measure's ``*_missing`` column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+import numpy as np
+
+from formcheck.analysis.zones import zone_of
+from formcheck.types import REASONS, SIDES, Report
+
+
+def _columns(report: Report) -> list[tuple[str, np.ndarray]]:
+    m = report.measures
+    cols: list[tuple[str, np.ndarray]] = [("t_s", m.t_s)]
+    for name, ch in m.channels().items():
+        if ch.values.ndim == 2:
+            for k, side in enumerate(SIDES):
+                base = name.replace("_deg", "")
+                cols.append((f"{base}_{side}_deg", ch.values[:, k]))
+                cols.append((f"{base}_{side}_conf", ch.conf[:, k]))
+                cols.append((f"{base}_{side}_missing", ch.reason[:, k]))
+        else:
+            base = name.replace("_deg", "")
+            cols.append((f"{base}_deg", ch.values))
+            cols.append((f"{base}_conf", ch.conf))
+            cols.append((f"{base}_missing", ch.reason))
+    ext = m.arch_deg.values - report.lumbar_baseline_deg
+    cols.append(("lumbar_extension_deg", ext))
+    for k, side in enumerate(SIDES):
+        cols.append((f"zone_{side}", zone_of(m.knee_deg.values[:, k], report.zone_defs)))
+    cols.append(("rep", report.rep_of_frame))
+    cols.append(("phase", report.phase_of_frame))
+    return cols
+
+
+def _cell(name: str, v: object) -> str:
+    if name.endswith("_missing"):
+        return REASONS[int(v)]
+    if isinstance(v, (float, np.floating)):
+        if not math.isfinite(float(v)):
+            return ""
+        return f"{float(v):.4f}" if name == "t_s" else f"{float(v):.2f}"
+    return str(v)
+
+
+def to_csv(report: Report) -> str:
+    cols = _columns(report)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([name for name, _ in cols])
+    for i in range(report.n_frames):
+        w.writerow([_cell(name, arr[i]) for name, arr in cols])
+    return buf.getvalue()

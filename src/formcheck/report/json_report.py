@@ -1,0 +1,102 @@
+"""The report as JSON, under a versioned schema. NaN becomes null (JSON has no NaN)."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import numpy as np
+
+from formcheck import __version__
+from formcheck.types import REASONS, SIDES, Fault, LegZones, Report
+
+SCHEMA = "formcheck.report/1"
+
+
+def _num(x: float | None, nd: int = 3) -> float | None:
+    if x is None:
+        return None
+    x = float(x)
+    return None if not math.isfinite(x) else round(x, nd)
+
+
+def _zones(z: LegZones) -> dict[str, Any]:
+    return {
+        "measured_s": _num(z.measured_s),
+        "seconds": {h: _num(s) for h, s in z.seconds.items()},
+        "share": {h: _num(z.share(h)) for h in z.seconds},
+        "no_zone_s": _num(z.none_s),
+    }
+
+
+def _fault(f: Fault) -> dict[str, Any]:
+    return {
+        "kind": f.kind, "rep": f.rep, "start_s": _num(f.start_s), "end_s": _num(f.end_s),
+        "value_deg": _num(f.value_deg, 1), "message": f.message,
+    }
+
+
+def _coverage(report: Report) -> dict[str, Any]:
+    out: dict[str, Any] = {"pose": _num(report.coverage)}
+    for name, ch in report.measures.channels().items():
+        vals = ch.values if ch.values.ndim == 2 else ch.values[:, None]
+        reasons = ch.reason if ch.reason.ndim == 2 else ch.reason[:, None]
+        per = {}
+        for k in range(vals.shape[1]):
+            key = SIDES[k] if vals.shape[1] == 2 else "value"
+            missing = reasons[:, k][~np.isfinite(vals[:, k])]
+            codes, counts = np.unique(missing, return_counts=True)
+            per[key] = {
+                "share": _num(float(np.mean(np.isfinite(vals[:, k]))) if len(vals) else None),
+                "missing_because": {REASONS[c]: int(n) for c, n in zip(codes, counts) if c},
+            }
+        out[name] = per
+    return out
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    v = report.view
+    return {
+        "schema": SCHEMA,
+        "formcheck_version": __version__,
+        "source": report.source,
+        "video": {
+            "duration_s": _num(report.duration_s), "frames": report.n_frames,
+            "width_px": report.width_px, "height_px": report.height_px,
+            "truncated": report.truncated,
+        },
+        "view": {
+            "view": v.view, "yaw_deg": _num(v.yaw_deg, 1), "facing": v.facing,
+            "trust": {k: _num(x, 2) for k, x in v.trust.items()},
+        },
+        "exercise": {
+            "family": report.family, "source": report.family_source, "reason": report.family_reason,
+        },
+        "coverage": _coverage(report),
+        "verdict": report.verdict,
+        "reps": [
+            {
+                "rep": s.rep.index, "start_s": _num(s.rep.start_s), "turn_s": _num(s.rep.turn_s),
+                "end_s": _num(s.rep.end_s), "partial_start": s.rep.partial_start,
+                "eccentric_s": _num(s.eccentric_s), "concentric_s": _num(s.concentric_s),
+                "range_of_motion_deg": _num(s.rep.rom_deg, 1),
+                "knee_max_deg": dict(zip(SIDES, (_num(x, 1) for x in s.knee_max_deg))),
+                "hip_max_deg": dict(zip(SIDES, (_num(x, 1) for x in s.hip_max_deg))),
+                "zones": dict(zip(SIDES, (_zones(z) for z in s.zones))),
+                "toe_deg": dict(zip(SIDES, (_num(x, 1) for x in s.toe_deg))),
+                "toe_bias": s.toe_bias,
+                "faults": [_fault(f) for f in s.faults],
+            }
+            for s in report.reps
+        ],
+        "zones": dict(zip(SIDES, (_zones(z) for z in report.zones))),
+        "toe_bias": report.toe_bias,
+        "lumbar_baseline_deg": _num(report.lumbar_baseline_deg, 2),
+        "faults": [_fault(f) for f in report.faults],
+        "warnings": list(report.warnings),
+    }
+
+
+def to_json(report: Report) -> str:
+    return json.dumps(to_dict(report), indent=2, allow_nan=False)

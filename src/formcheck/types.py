@@ -1,0 +1,249 @@
+"""One record per pipeline stage. Arrays carry their shape and unit in their names.
+
+Stages: VideoInfo (io) -> PoseSequence (pose) -> Measures (analysis.measures) -> Series (smoothed)
+-> Rep list (analysis.reps) -> Report (analysis.pipeline).
+
+Conventions: time is ``t_s`` (seconds, from the container's timestamps); side index 0 = left,
+1 = right (the lifter's own sides); missing values are NaN, never 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+SIDES = ("left", "right")
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What a video source says about itself, after rotation is applied."""
+
+    source: str  # file path, or "camera:N"
+    width_px: int  # frame width as delivered (rotation applied)
+    height_px: int
+    fps_nominal: float  # container's stated rate; NaN when unknown. Never used for time.
+    n_frames_nominal: int  # container's stated frame count; -1 when unknown
+    duration_s: float  # stated duration; NaN when unknown
+    rotation_deg: int = 0  # rotation metadata the reader applied (0, 90, 180, 270)
+
+
+def _check_shape(name: str, arr: np.ndarray, shape: tuple) -> None:
+    if arr.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, arr.shape)):
+        raise ValueError(f"{name}: expected shape {shape}, got {arr.shape}")
+
+
+@dataclass(frozen=True)
+class PoseCandidate:
+    """One person the pose model found in one frame (before tracking picks the lifter)."""
+
+    xy_px: np.ndarray  # (33, 2) image landmarks in pixels
+    z_px: np.ndarray  # (33,)
+    visibility: np.ndarray  # (33,)
+    world_m: np.ndarray  # (33, 3)
+    back_offset_px: np.ndarray  # (K, 2), NaN without a mask
+
+
+@dataclass
+class PoseSequence:
+    """The tracked lifter's landmarks, one row per decoded frame.
+
+    Frames with no lifter have NaN coordinates and zero visibility. ``back_offset_px`` is the
+    segmentation mask's outline either side of the trunk axis (see analysis.outline).
+    """
+
+    t_s: np.ndarray  # (n,) float64 seconds
+    xy_px: np.ndarray  # (n, 33, 2) float32 image landmarks in pixels
+    z_px: np.ndarray  # (n, 33) float32 relative image depth, same scale as x (MediaPipe z * width)
+    visibility: np.ndarray  # (n, 33) float32 in [0, 1]
+    world_m: np.ndarray  # (n, 33, 3) float32 metres, hip-centred, x right, y down, z away
+    back_offset_px: np.ndarray  # (n, K, 2) float32 outline distance each side of the trunk axis
+    n_people: np.ndarray  # (n,) int16 people the detector saw in the frame
+    width_px: int
+    height_px: int
+    source: str = ""
+    notes: list[str] = field(default_factory=list)  # e.g. "another person was ignored"
+
+    def __post_init__(self) -> None:
+        n = len(self.t_s)
+        _check_shape("t_s", self.t_s, (n,))
+        _check_shape("xy_px", self.xy_px, (n, 33, 2))
+        _check_shape("z_px", self.z_px, (n, 33))
+        _check_shape("visibility", self.visibility, (n, 33))
+        _check_shape("world_m", self.world_m, (n, 33, 3))
+        _check_shape("back_offset_px", self.back_offset_px, (n, None, 2))
+        _check_shape("n_people", self.n_people, (n,))
+        if n > 1 and np.any(np.diff(self.t_s) <= 0):
+            raise ValueError("t_s must be strictly increasing")
+
+    def __len__(self) -> int:
+        return len(self.t_s)
+
+    @property
+    def detected(self) -> np.ndarray:
+        """(n,) bool: frames where the lifter was found."""
+        return np.isfinite(self.xy_px[:, 23, 0])
+
+
+# Why a value is missing. Stored per frame as uint8 codes beside each measure.
+REASONS: tuple[str, ...] = (
+    "",  # 0: present
+    "no person in frame",  # 1
+    "joint not visible",  # 2
+    "not measurable from this view",  # 3
+    "no segmentation mask",  # 4
+)
+OK, NO_PERSON, NOT_VISIBLE, WRONG_VIEW, NO_MASK = range(len(REASONS))
+
+
+@dataclass
+class Channel:
+    """One measure over time: values with a confidence and, where NaN, the reason."""
+
+    values: np.ndarray  # (n,) or (n, 2) per side; NaN where missing
+    conf: np.ndarray  # same shape, 0..1: landmark visibility x how far the view can be trusted
+    reason: np.ndarray  # same shape, uint8 index into REASONS
+    coords: str  # "image" (pixels) or "world" (metres, 3-D) or "mask"
+
+    def __post_init__(self) -> None:
+        if not (self.values.shape == self.conf.shape == self.reason.shape):
+            raise ValueError(
+                f"values {self.values.shape}, conf {self.conf.shape} and reason "
+                f"{self.reason.shape} must share a shape"
+            )
+
+    def coverage(self) -> np.ndarray | float:
+        """Share of frames with a value (per side for two-sided measures)."""
+        if len(self.values) == 0:
+            return np.nan
+        return np.mean(np.isfinite(self.values), axis=0)
+
+
+@dataclass(frozen=True)
+class ViewEstimate:
+    view: str  # "side" | "front" | "oblique" | "unknown"
+    yaw_deg: float  # hip line's angle out of the image plane: 0 = facing camera, 90 = side-on
+    facing: int  # +1 faces image right, -1 faces image left, 0 unknown (side view only)
+    trust: dict[str, float]  # measure name -> 0..1, how far this view supports it
+
+
+@dataclass
+class Measures:
+    """Per-frame measures (DOMAIN.md). Two-sided channels are (n, 2): left, right."""
+
+    t_s: np.ndarray  # (n,)
+    knee_deg: Channel  # knee flexion, 0 = straight
+    hip_deg: Channel  # hip flexion (hinge), 0 = standing tall
+    toe_deg: Channel  # toe rotation from the sagittal plane, + = out (lateral)
+    trunk_lean_deg: Channel  # (n,) trunk from vertical in the image, 0 = upright
+    arch_deg: Channel  # (n,) back-outline bend, + = concave (lumbar extension), raw
+    view: ViewEstimate
+
+    def channels(self) -> dict[str, Channel]:
+        return {
+            "knee_deg": self.knee_deg,
+            "hip_deg": self.hip_deg,
+            "toe_deg": self.toe_deg,
+            "trunk_lean_deg": self.trunk_lean_deg,
+            "arch_deg": self.arch_deg,
+        }
+
+
+@dataclass(frozen=True)
+class Rep:
+    """One repetition: leave the rest position, reach the far end, come back.
+
+    ``away`` is the half moving from rest to the far end (the lowering half of a hinge, squat or
+    Nordic; the curling half of a leg curl), ``back`` the return. Indices are sample indices.
+    """
+
+    index: int  # 1-based
+    i_start: int
+    i_turn: int
+    i_end: int
+    start_s: float
+    turn_s: float
+    end_s: float
+    rom_deg: float  # range of the rep's driving signal
+    partial_start: bool = False  # the clip began mid-rep
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+    @property
+    def away_s(self) -> float:
+        return self.turn_s - self.start_s
+
+    @property
+    def back_s(self) -> float:
+        return self.end_s - self.turn_s
+
+
+@dataclass(frozen=True)
+class Fault:
+    """Something the lifter should change, with when it happened."""
+
+    kind: str  # "lumbar_extension" | "squatting"
+    rep: int | None  # 1-based rep index, None for set-level faults
+    start_s: float
+    end_s: float
+    value_deg: float  # the worst value seen
+    message: str
+
+
+@dataclass(frozen=True)
+class LegZones:
+    """Seconds in each head's zone for one leg over some span, and the seconds measured."""
+
+    seconds: dict[str, float]  # head -> s
+    measured_s: float
+
+    def share(self, head: str) -> float:
+        return self.seconds[head] / self.measured_s if self.measured_s > 0 else float("nan")
+
+    @property
+    def none_s(self) -> float:
+        return max(self.measured_s - sum(self.seconds.values()), 0.0)
+
+
+@dataclass(frozen=True)
+class RepScore:
+    rep: Rep
+    eccentric_s: float
+    concentric_s: float
+    knee_max_deg: tuple[float, float]  # per leg, deepest knee flexion in the rep
+    hip_max_deg: tuple[float, float]
+    zones: tuple[LegZones, LegZones]  # left, right
+    toe_deg: tuple[float, float]  # median toe rotation per foot, NaN if not measurable
+    toe_bias: str  # "in" | "neutral" | "out" | "unknown"
+    faults: tuple[Fault, ...]
+
+
+@dataclass
+class Report:
+    """Everything formcheck concluded about one set."""
+
+    source: str
+    duration_s: float
+    n_frames: int
+    width_px: int
+    height_px: int
+    view: ViewEstimate
+    family: str | None
+    family_source: str  # "detected" | "given"
+    family_reason: str
+    coverage: float  # share of frames with the lifter found
+    measures: Measures  # smoothed per-frame series
+    rep_of_frame: np.ndarray  # (n,) 1-based rep index, 0 outside reps
+    phase_of_frame: np.ndarray  # (n,) "", "eccentric", "concentric"
+    reps: list[RepScore]
+    zones: tuple[LegZones, LegZones]  # whole set, per leg
+    toe_bias: str
+    faults: list[Fault]
+    verdict: str
+    warnings: list[str] = field(default_factory=list)
+    lumbar_baseline_deg: float = float("nan")
+    truncated: bool = False  # the video broke off early; the report covers what was decoded
+    zone_defs: tuple = ()  # the config.Zone windows the zone seconds were scored with
