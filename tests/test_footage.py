@@ -1,0 +1,95 @@
+"""End to end on the real clips in ../shared/footage (FORMCHECK_FOOTAGE): video -> report.
+
+Skipped, with the reason, where the footage is absent; the stored pose files in tests/data keep
+the analysis covered there.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pytest
+
+from conftest import expectations, footage_dir
+from formcheck.api import analyze, estimate_pose_frames
+from formcheck.analysis.pipeline import analyze_pose
+from formcheck.config import Config
+from formcheck.io.video import open_video
+from formcheck.types import Report
+
+pytestmark = pytest.mark.footage
+CLIPS = sorted(expectations())
+
+
+@lru_cache(maxsize=None)
+def _report(clip: str) -> Report:
+    return analyze(footage_dir() / clip)
+
+
+@pytest.mark.parametrize("clip", CLIPS)
+def test_clip_reps_family_and_flags_match_the_manifest(footage, clip: str) -> None:
+    exp = expectations()[clip]
+    r = _report(clip)
+    lo, hi = exp["reps"]
+    assert lo <= len(r.reps) <= hi, f"{len(r.reps)} reps, expected {exp['reps']}"
+    if exp["family"] is not None:
+        assert r.family == exp["family"]
+    kinds = {f.kind for f in r.faults}
+    for flag, raised in exp.get("flags", {}).items():
+        assert (flag in kinds) == raised
+    if clip == "squat_side_01.mp4":
+        assert r.family != "hinge"
+
+
+# --- metamorphic checks: change the video in a known way, the results must follow ---------------
+
+CLIP = "deadlift_side_02.mp4"
+
+
+def _near_leg(r: Report) -> int:
+    cov = r.measures.knee_deg.coverage()
+    return int(np.argmax(cov))
+
+
+def test_mirrored_video_swaps_left_and_right(footage) -> None:
+    base = _report(CLIP)
+    mirrored = analyze(footage / CLIP, transform=lambda f: np.ascontiguousarray(f[:, ::-1]))
+    assert len(mirrored.reps) == len(base.reps)
+    assert mirrored.view.facing == -base.view.facing
+    for name in ("knee_deg", "hip_deg"):
+        a = getattr(base.measures, name).values
+        b = getattr(mirrored.measures, name).values[:, ::-1]  # mirrored left = original right
+        both = np.isfinite(a) & np.isfinite(b)
+        assert both.mean() > 0.4
+        assert np.median(np.abs(a[both] - b[both])) < 4.0, name
+
+
+def test_half_resolution_changes_knee_angles_little(footage) -> None:
+    import cv2
+
+    base = _report(CLIP)
+    half = analyze(
+        footage / CLIP,
+        transform=lambda f: cv2.resize(f, (f.shape[1] // 2, f.shape[0] // 2), interpolation=cv2.INTER_AREA),
+    )
+    assert len(half.reps) == len(base.reps)
+    leg = _near_leg(base)
+    a, b = base.measures.knee_deg.values[:, leg], half.measures.knee_deg.values[:, leg]
+    both = np.isfinite(a) & np.isfinite(b)
+    assert both.mean() > 0.8
+    assert np.median(np.abs(a[both] - b[both])) < 3.0
+
+
+def test_dropping_every_other_frame_changes_zone_times_little(footage) -> None:
+    base = _report(CLIP)
+    cfg = Config()
+    with open_video(footage / CLIP) as video:
+        info = video.info
+        frames = (item for k, item in enumerate(video) if k % 2 == 0)
+        pose = estimate_pose_frames(frames, info.width_px, info.height_px, cfg, CLIP)
+    halved = analyze_pose(pose, cfg)
+    assert len(halved.reps) == len(base.reps)
+    leg = _near_leg(base)
+    for head, secs in base.zones[leg].seconds.items():
+        assert halved.zones[leg].seconds[head] == pytest.approx(secs, abs=max(0.3, 0.1 * secs)), head
