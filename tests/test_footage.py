@@ -44,7 +44,9 @@ def test_clip_reps_family_and_flags_match_the_manifest(footage, clip: str) -> No
 
 # --- metamorphic checks: change the video in a known way, the results must follow ---------------
 
-CLIP = "deadlift_side_02.mp4"
+# A clean side view with both legs in sight. (In deadlift_side_02 the plate hides the knees and
+# MediaPipe guesses differently on the mirrored image: no use for a metamorphic check.)
+CLIP = "squat_side_01.mp4"
 
 
 def _near_leg(r: Report) -> int:
@@ -57,11 +59,13 @@ def test_mirrored_video_swaps_left_and_right(footage) -> None:
     mirrored = analyze(footage / CLIP, transform=lambda f: np.ascontiguousarray(f[:, ::-1]))
     assert len(mirrored.reps) == len(base.reps)
     assert mirrored.view.facing == -base.view.facing
+    leg = _near_leg(base)
+    assert _near_leg(mirrored) == 1 - leg  # the leg nearest the camera is now labelled the other
     for name in ("knee_deg", "hip_deg"):
-        a = getattr(base.measures, name).values
-        b = getattr(mirrored.measures, name).values[:, ::-1]  # mirrored left = original right
+        a = getattr(base.measures, name).values[:, leg]
+        b = getattr(mirrored.measures, name).values[:, 1 - leg]  # mirrored left = original right
         both = np.isfinite(a) & np.isfinite(b)
-        assert both.mean() > 0.4
+        assert both.mean() > 0.8
         assert np.median(np.abs(a[both] - b[both])) < 4.0, name
 
 
@@ -87,9 +91,9 @@ def test_dropping_every_other_frame_changes_zone_times_little(footage) -> None:
     with open_video(footage / CLIP) as video:
         info = video.info
         frames = (item for k, item in enumerate(video) if k % 2 == 0)
-        pose = estimate_pose_frames(frames, info.width_px, info.height_px, cfg, CLIP)
+        pose, _ = estimate_pose_frames(frames, info.width_px, info.height_px, cfg, CLIP)
     halved = analyze_pose(pose, cfg)
     assert len(halved.reps) == len(base.reps)
     leg = _near_leg(base)
     for head, secs in base.zones[leg].seconds.items():
-        assert halved.zones[leg].seconds[head] == pytest.approx(secs, abs=max(0.3, 0.1 * secs)), head
+        assert halved.zones[leg].seconds[head] == pytest.approx(secs, abs=max(0.15, 0.1 * secs)), head

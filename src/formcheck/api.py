@@ -28,21 +28,32 @@ def estimate_pose_frames(
     source: str = "",
     progress: Progress | None = None,
     expected: int = -1,
-) -> PoseSequence:
-    """Run the pose model over (t_s, frame_bgr) pairs and keep the lifter's track."""
+) -> tuple[PoseSequence, bool]:
+    """Run the pose model over (t_s, frame_bgr) pairs and keep the lifter's track.
+
+    Returns the sequence and whether Ctrl-C stopped it early (what was measured is kept).
+    """
     from formcheck.pose.mediapipe_pose import MediaPipePose
 
     t_list: list[float] = []
     cands: list[list[PoseCandidate]] = []
+    interrupted = False
     with MediaPipePose(cfg.pose) as model:
-        for t_s, frame in frames:
-            cands.append(model.detect(t_s, frame))
-            t_list.append(t_s)
-            if progress:
-                progress(len(t_list), expected)
-    return build_sequence(
+        try:
+            for t_s, frame in frames:
+                found = model.detect(t_s, frame)
+                cands.append(found)
+                t_list.append(t_s)
+                if progress:
+                    progress(len(t_list), expected)
+        except KeyboardInterrupt:
+            interrupted = True
+    pose = build_sequence(
         np.asarray(t_list), cands, width_px, height_px, cfg.track, cfg.pose.outline_levels, source
     )
+    if interrupted:
+        pose.notes.append(f"stopped by the user after {len(pose)} frames")
+    return pose, interrupted
 
 
 def estimate_pose(
@@ -57,10 +68,12 @@ def estimate_pose(
     cfg = cfg or Config()
     with open_video(path, transform=transform) as video:
         info = video.info
-        pose = estimate_pose_frames(
+        pose, interrupted = estimate_pose_frames(
             video, info.width_px, info.height_px, cfg, str(path), progress, info.n_frames_nominal
         )
         truncated = video.ended_early
+    if interrupted:
+        return pose, True
     if truncated:
         pose.notes.append(
             f"the video broke off after {len(pose)} of {info.n_frames_nominal} frames; "

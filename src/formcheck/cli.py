@@ -104,8 +104,8 @@ def analyze(
         _emit(report, json_out, csv_out, quiet)
         if report.truncated:
             raise PartialVideo(
-                f"{path} broke off early; the report above covers the {report.n_frames} frames "
-                "that decoded"
+                f"{path} was not read to the end; the report covers the {report.n_frames} frames "
+                "measured"
             )
     except FormcheckError as exc:
         _fail(exc)

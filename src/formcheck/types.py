@@ -207,6 +207,13 @@ class LegZones:
     def none_s(self) -> float:
         return max(self.measured_s - sum(self.seconds.values()), 0.0)
 
+    @staticmethod
+    def total(parts: "list[LegZones]", heads: "list[str]") -> "LegZones":
+        return LegZones(
+            {h: sum(p.seconds[h] for p in parts) for h in heads},
+            sum(p.measured_s for p in parts),
+        )
+
 
 @dataclass(frozen=True)
 class RepScore:
@@ -239,7 +246,8 @@ class Report:
     rep_of_frame: np.ndarray  # (n,) 1-based rep index, 0 outside reps
     phase_of_frame: np.ndarray  # (n,) "", "eccentric", "concentric"
     reps: list[RepScore]
-    zones: tuple[LegZones, LegZones]  # whole set, per leg
+    zones: tuple[LegZones, LegZones]  # summed over the reps (time under load), per leg
+    zones_clip: tuple[LegZones, LegZones]  # the whole clip, set-up and rests included
     toe_bias: str
     faults: list[Fault]
     verdict: str

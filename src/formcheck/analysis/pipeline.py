@@ -122,14 +122,17 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
         faults.extend(f for f in s.faults if f.kind != "lumbar_extension")
     faults.sort(key=lambda f: (f.start_s, f.kind))
 
-    set_zones = tuple(_leg_zones(t, m.knee_deg.values[:, k], cfg) for k in range(2))
+    clip_zones = tuple(_leg_zones(t, m.knee_deg.values[:, k], cfg) for k in range(2))
+    heads = [z.head for z in cfg.zones]
+    rep_zones = tuple(LegZones.total([s.zones[k] for s in scores], heads) for k in range(2))
     toe_bias = _set_toe_bias(m, scores, cfg)
     _coverage_warnings(m, view.view, warnings)
     report = Report(
         source=pose.source, duration_s=float(t[-1] - t[0]) if n > 1 else 0.0, n_frames=n,
         width_px=pose.width_px, height_px=pose.height_px, view=view, family=family,
         family_source=family_source, family_reason=family_reason, coverage=coverage, measures=m,
-        rep_of_frame=rep_of_frame, phase_of_frame=phase_of_frame, reps=scores, zones=set_zones,
+        rep_of_frame=rep_of_frame, phase_of_frame=phase_of_frame, reps=scores, zones=rep_zones,
+        zones_clip=clip_zones,
         toe_bias=toe_bias, faults=faults, verdict="", warnings=warnings,
         lumbar_baseline_deg=arch_base, zone_defs=cfg.zones,
     )
@@ -213,30 +216,34 @@ def _coverage_warnings(m: Measures, view: str, warnings: list[str]) -> None:
         warnings.append("feet hidden for most of the set: toe rotation is mostly missing")
 
 
-def dominant_head(zones: tuple[LegZones, LegZones]) -> tuple[str | None, float]:
-    """The head whose zone held the knees longest (both legs), and its share of measured time."""
-    total = {h: sum(z.seconds[h] for z in zones) for h in zones[0].seconds}
+def ranked_heads(zones: tuple[LegZones, LegZones]) -> list[tuple[str, float]]:
+    """Heads by time their zone held the knees (both legs), with the share of measured time."""
     measured = sum(z.measured_s for z in zones)
     if measured <= 0:
-        return None, float("nan")
-    head = max(total, key=total.get)
-    share = total[head] / measured
-    return (head if share >= 0.1 else None), share
+        return []
+    total = {h: sum(z.seconds[h] for z in zones) / measured for h in zones[0].seconds}
+    return sorted(total.items(), key=lambda kv: kv[1], reverse=True)
 
 
 def verdict(rep: Report) -> str:
-    parts = []
-    fam = FAMILY_NAMES.get(rep.family or "", "no clear exercise")
     n = len(rep.reps)
-    parts.append(f"{fam.capitalize()}, {n} rep{'s' if n != 1 else ''} ({rep.view.view} view).")
-    head, share = dominant_head(rep.zones)
-    if head:
-        parts.append(
-            f"This set mostly loaded the {HEAD_NAMES[head]}: the knees spent {share:.0%} of the "
-            f"measured time in its zone."
+    view = f"{rep.view.view} view"
+    if n == 0:
+        return (
+            f"No complete reps found ({view}; the lifter was found in {rep.coverage:.0%} of "
+            "frames). Film the whole set side-on with the whole body in frame."
         )
-    elif np.isfinite(share):
-        parts.append("The knees spent little time in any one hamstring head's zone.")
+    fam = FAMILY_NAMES.get(rep.family or "", "no clear exercise")
+    parts = [f"{fam.capitalize()}, {n} rep{'s' if n != 1 else ''} ({view})."]
+    ranked = ranked_heads(rep.zones)
+    if ranked and ranked[0][1] >= 0.1:
+        (head, share), (head2, share2) = ranked[0], ranked[1]
+        parts.append(
+            f"This set mostly loaded the {HEAD_NAMES[head]}: {share:.0%} of rep time in its "
+            f"zone (next, {HEAD_NAMES[head2]}: {share2:.0%})."
+        )
+    elif ranked:
+        parts.append("During the reps the knees spent little time in any one hamstring head's zone.")
     if rep.toe_bias == "out":
         parts.append("Toes turned out: biased toward the lateral hamstrings (biceps femoris).")
     elif rep.toe_bias == "in":
@@ -253,5 +260,5 @@ def verdict(rep: Report) -> str:
         k = len({f.rep for f in rep.faults if f.kind == "lumbar_extension"})
         parts.append(f"Low back arched past neutral in {k} rep(s).")
     elif rep.family == "hinge" and np.isfinite(rep.lumbar_baseline_deg):
-        parts.append("Low back stayed near its neutral.")
+        parts.append("No arching of the low back past its standing neutral.")
     return " ".join(parts)

@@ -90,7 +90,10 @@ def to_dict(report: Report) -> dict[str, Any]:
             }
             for s in report.reps
         ],
-        "zones": dict(zip(SIDES, (_zones(z) for z in report.zones))),
+        "zones": {
+            "in_reps": dict(zip(SIDES, (_zones(z) for z in report.zones))),
+            "whole_clip": dict(zip(SIDES, (_zones(z) for z in report.zones_clip))),
+        },
         "toe_bias": report.toe_bias,
         "lumbar_baseline_deg": _num(report.lumbar_baseline_deg, 2),
         "faults": [_fault(f) for f in report.faults],

@@ -19,6 +19,10 @@ def _f(x: float, fmt: str = "{:.1f}") -> str:
     return "-" if x is None or not math.isfinite(x) else fmt.format(x)
 
 
+def _pct(share: float) -> str:
+    return "-" if not math.isfinite(share) else f"{share:.0%}"
+
+
 def to_text(report: Report) -> str:
     lines = [report.verdict, ""]
     v = report.view
@@ -55,16 +59,15 @@ def to_text(report: Report) -> str:
     else:
         lines.append("no reps found")
     lines.append("")
-    lines.append("time in each head's zone over the set (left / right):")
+    zones, span = (report.zones, "during the reps") if report.reps else (report.zones_clip, "over the clip")
+    lines.append(f"time in each head's zone {span} (left / right):")
+    left, right = zones
     for z in report.zone_defs:
-        left, right = report.zones
         lines.append(
-            f"  {HEAD_NAMES[z.head]:<26} {left.seconds[z.head]:5.1f} s ({_f(left.share(z.head) * 100, '{:.0f}')}%)"
-            f" / {right.seconds[z.head]:5.1f} s ({_f(right.share(z.head) * 100, '{:.0f}')}%)"
+            f"  {HEAD_NAMES[z.head]:<26} {left.seconds[z.head]:5.1f} s ({_pct(left.share(z.head))})"
+            f" / {right.seconds[z.head]:5.1f} s ({_pct(right.share(z.head))})"
         )
-    lines.append(
-        f"  {'measured':<26} {report.zones[0].measured_s:5.1f} s / {report.zones[1].measured_s:5.1f} s"
-    )
+    lines.append(f"  {'knee measured':<26} {left.measured_s:5.1f} s / {right.measured_s:5.1f} s")
     if report.faults:
         lines.append("")
         lines.append("faults:")
