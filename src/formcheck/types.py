@@ -255,3 +255,4 @@ class Report:
     lumbar_baseline_deg: float = float("nan")
     truncated: bool = False  # the video broke off early; the report covers what was decoded
     zone_defs: tuple = ()  # the config.Zone windows the zone seconds were scored with
+    rom_signal: str = ""  # the measure reps were segmented on ("hip_deg" or "knee_deg")

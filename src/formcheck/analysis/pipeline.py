@@ -47,7 +47,7 @@ def driving_signal(m: Measures, family: str | None) -> tuple[np.ndarray, str]:
     return both_sides(m.knee_deg.values), "knee_deg"
 
 
-def rest_is_low(signal: np.ndarray, t_s: np.ndarray, family: str | None) -> bool:
+def rest_is_low(signal: np.ndarray, family: str | None) -> bool:
     """Hinges, squats and leg curls rest at the low end; a Nordic rests kneeling (knees bent)."""
     if family != "knee_flexion":
         return True
@@ -86,10 +86,10 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
     warnings = list(pose.notes)
 
     reps: list[Rep] = []
-    signal, _signal_name = driving_signal(m, family)
+    signal, rom_signal = driving_signal(m, family)
     scale = RepScale(np.nan, np.nan)
     if family is not None:
-        scale = scale_from_series(signal, rest_is_low(signal, t, family))
+        scale = scale_from_series(signal, rest_is_low(signal, family))
         if np.isfinite(scale.span) and abs(scale.span) >= cfg.reps.min_range_deg:
             reps = segment_reps(t, signal, scale, cfg.reps)
 
@@ -134,7 +134,7 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
         rep_of_frame=rep_of_frame, phase_of_frame=phase_of_frame, reps=scores, zones=rep_zones,
         zones_clip=clip_zones,
         toe_bias=toe_bias, faults=faults, verdict="", warnings=warnings,
-        lumbar_baseline_deg=arch_base, zone_defs=cfg.zones,
+        lumbar_baseline_deg=arch_base, zone_defs=cfg.zones, rom_signal=rom_signal,
     )
     report.verdict = verdict(report)
     return report

@@ -72,6 +72,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         },
         "exercise": {
             "family": report.family, "source": report.family_source, "reason": report.family_reason,
+            "reps_follow": report.rom_signal,
         },
         "coverage": _coverage(report),
         "verdict": report.verdict,

@@ -32,7 +32,8 @@ def to_text(report: Report) -> str:
         f"from facing the camera); lifter found in {report.coverage:.0%} of frames"
     )
     fam = report.family or "none"
-    lines.append(f"exercise: {fam} ({report.family_source}: {report.family_reason})")
+    follows = f"; reps follow {report.rom_signal.replace('_deg', '')} flexion" if report.rom_signal else ""
+    lines.append(f"exercise: {fam} ({report.family_source}: {report.family_reason}){follows}")
     trust = ", ".join(f"{k.replace('_deg', '')} {x:.0%}" for k, x in v.trust.items())
     lines.append(f"trust in this view: {trust}")
     lines.append("")
