@@ -67,68 +67,63 @@ def _read_source(mp_dir: str, rel: str, allow_mismatch: bool) -> bytearray:
   return bytearray(data)
 
 
-def _build_detector(model: bytearray) -> bytes:
+# What each model says about itself: name, source, description, input normalisation and the
+# outputs in the model's own order (what the Tasks graphs read).
+DETECTOR_MD = dict(
+    name="BlazePose GHUM pose detector",
+    version="mediapipe-0.10.21/pose_detection.tflite",
+    description=(
+        "SSD-style person/pose detector (224x224 RGB input, 2254 anchors). "
+        "Outputs raw box+keypoint regressions and raw scores."),
+    # Input is float32 in [-1, 1]: (pixel - 127.5) / 127.5.
+    norm_mean=127.5, norm_std=127.5,
+    input_description="Input RGB image, 224x224, float in [-1, 1].",
+    outputs=[
+        ("raw_boxes", "Undecoded boxes + 4 keypoints per anchor, [1, 2254, 12]."),
+        ("scores", "Raw (pre-sigmoid) scores, [1, 2254, 1]."),
+    ],
+)
+LANDMARKS_MD = dict(
+    name="BlazePose GHUM pose landmarks detector (full)",
+    version="mediapipe-0.10.21/pose_landmark_full.tflite",
+    description=(
+        "33 body landmarks (+6 auxiliary) in image and world coordinates, "
+        "pose presence flag and person segmentation from a 256x256 RGB "
+        "crop."),
+    # Input is float32 in [0, 1]: (pixel - 0) / 255.
+    norm_mean=0.0, norm_std=255.0,
+    input_description="Input RGB image, 256x256, float in [0, 1].",
+    # Output order must match the model (Identity .. Identity_4) and what
+    # PoseLandmarksDetectorGraph expects: landmarks, presence, segmentation,
+    # heatmap, world landmarks.
+    outputs=[
+        ("landmarks", "39 landmarks x (x, y, z, visibility, presence), [1, 195]."),
+        ("pose_flag", "Pose presence score, [1, 1]."),
+        ("segmentation", "Person segmentation logits, [1, 256, 256, 1]."),
+        ("heatmap", "Landmark heatmaps, [1, 64, 64, 39]."),
+        ("world_landmarks", "39 world landmarks x (x, y, z) in metres, [1, 117]."),
+    ],
+)
+
+
+def _with_metadata(model: bytearray, md: dict) -> bytes:
+  """The model with general, image-input (normalisation) and output-name metadata attached."""
   from mediapipe.tasks.python.metadata.metadata_writers import metadata_info
   from mediapipe.tasks.python.metadata.metadata_writers import metadata_writer
 
   writer = metadata_writer.MetadataWriter.create(model)
   writer._general_md = metadata_info.GeneralMd(  # pylint: disable=protected-access
-      name="BlazePose GHUM pose detector",
-      version="mediapipe-0.10.21/pose_detection.tflite",
-      description=(
-          "SSD-style person/pose detector (224x224 RGB input, 2254 anchors). "
-          "Outputs raw box+keypoint regressions and raw scores."),
+      name=md["name"],
+      version=md["version"],
+      description=md["description"],
       author=AUTHOR_STR,
       licenses=LICENSE_STR,
   )
-  # Input is float32 in [-1, 1]: (pixel - 127.5) / 127.5.
   writer.add_image_input(
-      norm_mean=[127.5], norm_std=[127.5],
-      name="image", description="Input RGB image, 224x224, float in [-1, 1].")
-  writer.add_feature_output(
-      name="raw_boxes",
-      description="Undecoded boxes + 4 keypoints per anchor, [1, 2254, 12].")
-  writer.add_feature_output(
-      name="scores", description="Raw (pre-sigmoid) scores, [1, 2254, 1].")
-  out, _ = writer.populate()
-  return bytes(out)
-
-
-def _build_landmarks(model: bytearray) -> bytes:
-  from mediapipe.tasks.python.metadata.metadata_writers import metadata_info
-  from mediapipe.tasks.python.metadata.metadata_writers import metadata_writer
-
-  writer = metadata_writer.MetadataWriter.create(model)
-  writer._general_md = metadata_info.GeneralMd(  # pylint: disable=protected-access
-      name="BlazePose GHUM pose landmarks detector (full)",
-      version="mediapipe-0.10.21/pose_landmark_full.tflite",
-      description=(
-          "33 body landmarks (+6 auxiliary) in image and world coordinates, "
-          "pose presence flag and person segmentation from a 256x256 RGB "
-          "crop."),
-      author=AUTHOR_STR,
-      licenses=LICENSE_STR,
-  )
-  # Input is float32 in [0, 1]: (pixel - 0) / 255.
-  writer.add_image_input(
-      norm_mean=[0.0], norm_std=[255.0],
-      name="image", description="Input RGB image, 256x256, float in [0, 1].")
-  # Output order must match the model (Identity .. Identity_4) and what
-  # PoseLandmarksDetectorGraph expects: landmarks, presence, segmentation,
-  # heatmap, world landmarks.
-  writer.add_feature_output(
-      name="landmarks",
-      description="39 landmarks x (x, y, z, visibility, presence), [1, 195].")
-  writer.add_feature_output(
-      name="pose_flag", description="Pose presence score, [1, 1].")
-  writer.add_feature_output(
-      name="segmentation",
-      description="Person segmentation logits, [1, 256, 256, 1].")
-  writer.add_feature_output(
-      name="heatmap", description="Landmark heatmaps, [1, 64, 64, 39].")
-  writer.add_feature_output(
-      name="world_landmarks",
-      description="39 world landmarks x (x, y, z) in metres, [1, 117].")
+      norm_mean=[md["norm_mean"]], norm_std=[md["norm_std"]],
+      name="image", description=md["input_description"])
+  for name, description in md["outputs"]:
+    writer.add_feature_output(name=name, description=description)
   out, _ = writer.populate()
   return bytes(out)
 
@@ -171,10 +166,10 @@ def main() -> int:
     print("warning: " + msg, file=sys.stderr)
   mp_dir = os.path.dirname(mp.__file__)
 
-  detector = _build_detector(
-      _read_source(mp_dir, DETECTOR_SRC, args.allow_input_mismatch))
-  landmarks = _build_landmarks(
-      _read_source(mp_dir, LANDMARKS_SRC, args.allow_input_mismatch))
+  detector = _with_metadata(
+      _read_source(mp_dir, DETECTOR_SRC, args.allow_input_mismatch), DETECTOR_MD)
+  landmarks = _with_metadata(
+      _read_source(mp_dir, LANDMARKS_SRC, args.allow_input_mismatch), LANDMARKS_MD)
   members = [(DETECTOR_MEMBER, detector), (LANDMARKS_MEMBER, landmarks)]
   for name, data in members:
     print(f"member {name}: {len(data)} bytes sha256={_sha256(data)}")
