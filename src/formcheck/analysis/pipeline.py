@@ -93,13 +93,8 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
         if np.isfinite(scale.span) and abs(scale.span) >= cfg.reps.min_range_deg:
             reps = segment_reps(t, signal, scale, cfg.reps)
 
-    rep_of_frame = np.zeros(n, dtype=np.int32)
-    phase_of_frame = np.full(n, "", dtype=object)
     away_is_eccentric = _away_is_eccentric(family, scale)
-    for r in reps:
-        rep_of_frame[r.i_start : r.i_end + 1] = r.index
-        phase_of_frame[r.i_start : r.i_turn] = "eccentric" if away_is_eccentric else "concentric"
-        phase_of_frame[r.i_turn : r.i_end + 1] = "concentric" if away_is_eccentric else "eccentric"
+    rep_of_frame, phase_of_frame = _phases(reps, n, away_is_eccentric)
 
     # lumbar extension: the back's bend relative to the lifter's own standing baseline
     at_rest = np.zeros(n, dtype=bool)
@@ -107,17 +102,14 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
         with np.errstate(invalid="ignore"):
             at_rest = ((signal - scale.rest) / scale.span) <= SETTLE_FRAC
     arch_base = baseline_deg(m.arch_deg.values, at_rest)
-    extension = m.arch_deg.values - arch_base
     faults: list[Fault] = []
     if family == "hinge":
         if np.isfinite(arch_base):
-            faults += lumbar_faults(t, extension, reps, cfg.score)
+            faults += lumbar_faults(t, m.arch_deg.values - arch_base, reps, cfg.score)
         elif view.view == "side":
             warnings.append("no standing baseline for the back outline: lumbar extension not judged")
 
-    scores = []
-    for r in reps:
-        scores.append(_score_rep(r, m, family, away_is_eccentric, cfg, faults))
+    scores = [_score_rep(r, m, family, away_is_eccentric, cfg, faults) for r in reps]
     for s in scores:
         faults.extend(f for f in s.faults if f.kind != "lumbar_extension")
     faults.sort(key=lambda f: (f.start_s, f.kind))
@@ -138,6 +130,18 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
     )
     report.verdict = verdict(report)
     return report
+
+
+def _phases(reps: list[Rep], n: int, away_is_eccentric: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Per frame: the 1-based rep it belongs to (0 outside reps) and its phase."""
+    rep_of_frame = np.zeros(n, dtype=np.int32)
+    phase_of_frame = np.full(n, "", dtype=object)
+    away, back = ("eccentric", "concentric") if away_is_eccentric else ("concentric", "eccentric")
+    for r in reps:
+        rep_of_frame[r.i_start : r.i_end + 1] = r.index
+        phase_of_frame[r.i_start : r.i_turn] = away
+        phase_of_frame[r.i_turn : r.i_end + 1] = back
+    return rep_of_frame, phase_of_frame
 
 
 def _away_is_eccentric(family: str | None, scale: RepScale) -> bool:
