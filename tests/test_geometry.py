@@ -106,3 +106,17 @@ def test_toe_rotation_sign_and_size_from_front(left: float, right: float) -> Non
     assert m.view.view == "front"
     np.testing.assert_allclose(m.toe_deg.values[:, 0], left, atol=1e-3)
     np.testing.assert_allclose(m.toe_deg.values[:, 1], right, atol=1e-3)
+
+
+def test_corrections_apply_only_to_their_measure_and_view() -> None:
+    from formcheck.config import LinearCorrection
+
+    t = np.arange(3) / 30.0
+    pose = side_view_pose(t, np.full(3, 40.0), np.full(3, 80.0))
+    cfg = MeasureConfig(corrections={
+        ("knee_deg", "side"): LinearCorrection(offset_deg=2.0, slope=1.1),
+        ("knee_deg", "front"): LinearCorrection(offset_deg=50.0),
+    })
+    m = compute_measures(pose, cfg)
+    np.testing.assert_allclose(m.knee_deg.values, 2.0 + 1.1 * 40.0, atol=1e-3)
+    np.testing.assert_allclose(m.hip_deg.values, 80.0, atol=1e-3)

@@ -53,10 +53,29 @@ class TrackConfig:
 
 
 @dataclass(frozen=True)
+class LinearCorrection:
+    """Maps a raw measure onto truth: ``offset_deg + slope * raw``. Fitted on rendered bodies
+    with known angles (bench/accuracy.py --fit), never on the bodies it is scored on."""
+
+    offset_deg: float = 0.0
+    slope: float = 1.0
+
+    def apply(self, raw_deg):  # noqa: ANN001, ANN201 - floats or arrays alike
+        return self.offset_deg + self.slope * raw_deg
+
+
+# (measure, view) -> correction; measures and views absent here are used raw.
+CORRECTIONS: dict[tuple[str, str], LinearCorrection] = {}
+
+
+@dataclass(frozen=True)
 class MeasureConfig:
     min_visibility: float = 0.5  # landmarks below this are treated as unseen
     side_view_min_yaw_deg: float = 60.0  # hip line this far from the image plane: side view
     front_view_max_yaw_deg: float = 25.0  # within this of the image plane: front view
+    corrections: dict[tuple[str, str], LinearCorrection] = field(
+        default_factory=lambda: dict(CORRECTIONS)
+    )
 
 
 @dataclass(frozen=True)

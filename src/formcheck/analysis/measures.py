@@ -79,6 +79,8 @@ def compute_measures(
     hip_triples = tuple(zip(sk.SHOULDER, sk.HIP, sk.KNEE))
     knee, knee_vis = _per_side(pts, vis, knee_triples)
     hip, hip_vis = _per_side(pts, vis, hip_triples)
+    knee = _corrected("knee_deg", knee, view.view, cfg)
+    hip = _corrected("hip_deg", hip, view.view, cfg)
 
     # toe rotation: foot axis (heel -> toe) out of the sagittal plane (normal to the hip line)
     w = pose.world_m
@@ -107,6 +109,7 @@ def compute_measures(
     no_mask = (arch_ch.reason == NOT_VISIBLE) & (trunk_vis >= cfg.min_visibility)
     arch_ch.reason[no_mask] = NO_MASK
 
+    toe = _corrected("toe_deg", toe, view.view, cfg)
     t = view.trust
     return Measures(
         t_s=pose.t_s.copy(),
@@ -117,6 +120,11 @@ def compute_measures(
         arch_deg=arch_ch,
         view=view,
     )
+
+
+def _corrected(name: str, raw: np.ndarray, view: str, cfg: MeasureConfig) -> np.ndarray:
+    corr = cfg.corrections.get((name, view))
+    return raw if corr is None else corr.apply(raw)
 
 
 def trunk_lean_deg(points: np.ndarray, world: bool) -> np.ndarray:
