@@ -45,7 +45,10 @@ def to_text(report: Report) -> str:
             + f" {'toes':>8}  flags"
         )
         lines.append(head)
-        lines.append("    (zone columns: seconds left/right)")
+        lines.append(
+            "    zone seconds left/right: SM semimembranosus, BFlh/BFsh biceps femoris long/short "
+            "head, ST semitendinosus"
+        )
         for s in report.reps:
             zs = " ".join(
                 f"{_f(s.zones[0].seconds[z.head]):>4}/{_f(s.zones[1].seconds[z.head]):<4}"
