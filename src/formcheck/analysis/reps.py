@@ -20,7 +20,7 @@ from formcheck.config import RepConfig
 from formcheck.types import Rep
 
 SETTLE_FRAC = 0.12  # within this share of the range of rest, the lifter is "at rest"
-DEPART_TOL = 0.04  # a rep starts at the last sample this close to the lowest rest level
+DEPART_TOL = 0.015  # a rep starts at the last sample this close to the lowest rest level
 
 
 @dataclass(frozen=True)
