@@ -1,0 +1,33 @@
+#!/bin/bash
+# Render a small evaluation suite into ${1:-/tmp/synth_out/suite} (about 1 min per clip on 2 CPUs),
+# then run formcheck on each clip and compare with the truth.
+#   bash tools/synth/make_suite.sh [OUT_DIR]
+set -u
+OUT=${1:-/tmp/synth_out/suite}
+G=${GENV:-/tmp/genv/bin/python}
+FC=${FORMCHECK:-/work/main/.venv/bin/formcheck}
+FCPY=${FCPY:-/work/main/.venv/bin/python}
+HERE=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$OUT"
+while read -r args; do
+  [ -z "$args" ] && continue
+  name=$(echo "$args" | tr -s ' -' '_' | sed 's/^_//')
+  $G "$HERE/render_set.py" $args --name "$name" --out "$OUT" 2>&1 | grep -v -i 'warp\|cuda\|devices\|"cpu\|kernel cache\|/root/.cache'
+  $FC analyze -q --csv "$OUT/$name.csv" --save-pose "$OUT/$name.pose.npz" "$OUT/$name.mp4"
+  $FC analyze "$OUT/$name.pose.npz" > "$OUT/$name.report.txt" 2>&1
+  $FCPY "$HERE/compare.py" "$OUT/$name.truth.npz" "$OUT/$name.csv" "$OUT/$name.pose.npz" > "$OUT/$name.compare.txt"
+done <<'LIST'
+--exercise rdl --yaw 90
+--exercise rdl --yaw -90 --body-seed 1
+--exercise rdl --yaw 60 --body-seed 2
+--exercise rdl --yaw 30 --body-seed 3
+--exercise rdl --yaw 90 --back arched --lumbar-deg 25
+--exercise rdl --yaw 90 --back rounded --lumbar-deg 25
+--exercise rdl --yaw 90 --knees squat
+--exercise rdl --yaw 0 --pitch 10 --toes out
+--exercise rdl --yaw 0 --pitch 10 --toes in
+--exercise squat --yaw 90 --body-seed 4
+--exercise nordic --yaw 90 --size 640x360
+--exercise leg_curl_prone --yaw 90 --size 640x360
+--exercise leg_curl_prone --yaw 20 --pitch 30 --toes out --size 640x360
+LIST
