@@ -11,9 +11,12 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$OUT"
 while read -r args; do
   [ -z "$args" ] && continue
-  name=$(echo "$args" | tr -s ' -' '_' | sed 's/^_//')
+  name=$(echo "$args" | sed -E 's/--//g; s/ -([0-9])/ m\1/g; s/[ -]+/_/g')
   $G "$HERE/render_set.py" $args --name "$name" --out "$OUT" 2>&1 | grep -v -i 'warp\|cuda\|devices\|"cpu\|kernel cache\|/root/.cache'
-  $FC analyze -q --csv "$OUT/$name.csv" --save-pose "$OUT/$name.pose.npz" "$OUT/$name.mp4"
+  if ! $FC analyze -q --csv "$OUT/$name.csv" --save-pose "$OUT/$name.pose.npz" "$OUT/$name.mp4"; then
+    $FC pose "$OUT/$name.mp4" -o "$OUT/$name.pose.npz" > "$OUT/$name.report.txt" 2>&1  # keep the pose anyway
+    continue
+  fi
   $FC analyze "$OUT/$name.pose.npz" > "$OUT/$name.report.txt" 2>&1
   $FCPY "$HERE/compare.py" "$OUT/$name.truth.npz" "$OUT/$name.csv" "$OUT/$name.pose.npz" > "$OUT/$name.compare.txt"
 done <<'LIST'
