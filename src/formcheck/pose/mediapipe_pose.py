@@ -90,7 +90,8 @@ class MediaPipePose:
         self.close()
 
     def close(self) -> None:
-        self._landmarker.close()
+        with _quiet_native_stderr():  # mediapipe 1.2.3 logs accelerator teardown
+            self._landmarker.close()
 
     def detect(self, t_s: float, frame_bgr: np.ndarray) -> list[PoseCandidate]:
         h, w = frame_bgr.shape[:2]
