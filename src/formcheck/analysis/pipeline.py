@@ -8,7 +8,7 @@ from formcheck.analysis.faults import baseline_deg, lumbar_faults, squatting_fau
 from formcheck.analysis.family import classify_family
 from formcheck.analysis.measures import compute_measures
 from formcheck.analysis.reps import SETTLE_FRAC, RepScale, scale_from_series, segment_reps
-from formcheck.analysis.smoothing import smooth_measures
+from formcheck.analysis.smoothing import mean_present, smooth_measures
 from formcheck.analysis.view import estimate_view
 from formcheck.analysis.zones import zone_seconds
 from formcheck.config import EXERCISE_FAMILIES, Config
@@ -35,16 +35,14 @@ FAMILY_NAMES = {"hinge": "hip hinge", "squat": "squat", "knee_flexion": "knee-fl
 
 def both_sides(values: np.ndarray) -> np.ndarray:
     """(n, 2) -> (n,): mean of the two sides, or the one side that has a value."""
-    count = np.sum(np.isfinite(values), axis=1)
-    total = np.nansum(values, axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count > 0, total / count, np.nan)
+    return mean_present(values, axis=1)
 
 
-def driving_signal(m: Measures, family: str | None) -> tuple[np.ndarray, str]:
-    if family == "hinge":
-        return both_sides(m.hip_deg.values), "hip_deg"
-    return both_sides(m.knee_deg.values), "knee_deg"
+def driving_signal(
+    hip_mean: np.ndarray, knee_mean: np.ndarray, family: str | None
+) -> tuple[np.ndarray, str]:
+    """The series reps are segmented on: hip flexion for hinges, knee flexion otherwise."""
+    return (hip_mean, "hip_deg") if family == "hinge" else (knee_mean, "knee_deg")
 
 
 def rest_is_low(signal: np.ndarray, family: str | None) -> bool:
@@ -86,7 +84,7 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
     warnings = list(pose.notes)
 
     reps: list[Rep] = []
-    signal, rom_signal = driving_signal(m, family)
+    signal, rom_signal = driving_signal(hip_mean, knee_mean, family)
     scale = RepScale(np.nan, np.nan)
     if family is not None:
         scale = scale_from_series(signal, rest_is_low(signal, family))

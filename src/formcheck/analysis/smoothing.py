@@ -13,6 +13,13 @@ from formcheck.config import SmoothConfig
 from formcheck.types import OK, Channel, Measures
 
 
+def mean_present(values: np.ndarray, axis: int) -> np.ndarray:
+    """Mean over ``axis`` of the values that are present; NaN where none is (no warning)."""
+    count = np.sum(np.isfinite(values), axis=axis)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, np.nansum(values, axis=axis) / count, np.nan)
+
+
 def _columns(y: np.ndarray) -> tuple[np.ndarray, bool]:
     y = np.asarray(y, dtype=np.float64)
     return (y[:, None], True) if y.ndim == 1 else (y, False)

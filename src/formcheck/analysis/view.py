@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck import skeleton as sk
+from formcheck.analysis.smoothing import mean_present
 from formcheck.config import MeasureConfig
 from formcheck.types import PoseSequence, ViewEstimate
 
@@ -32,10 +33,7 @@ def hip_yaw_deg(pose: PoseSequence, min_visibility: float) -> np.ndarray:
             yaw = np.degrees(np.arctan2(np.abs(d[:, 2]), np.abs(d[:, 0])))
         yaw[vis < min_visibility] = np.nan
         yaws.append(yaw)
-    stacked = np.stack(yaws)
-    count = np.sum(np.isfinite(stacked), axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count > 0, np.nansum(stacked, axis=0) / count, np.nan)
+    return mean_present(np.stack(yaws), axis=0)
 
 
 def facing_sign(pose: PoseSequence, min_visibility: float) -> int:
