@@ -51,6 +51,14 @@ def test_analyze_bundled_sample_prints_verdict_and_table() -> None:
     assert "semimembranosus" in r.output and "rep" in r.output
 
 
+@pytest.mark.parametrize("name, family", [("RDL", "hinge"), ("nordic", "knee_flexion"), ("squat", "squat")])
+def test_exercise_takes_the_names_lifters_use(name: str, family: str) -> None:
+    r = run("analyze", str(SAMPLE), "--exercise", name, "--json", "-", "-q")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert data["exercise"]["family"] == family and data["exercise"]["source"] == "given"
+
+
 def test_json_to_stdout_is_the_only_output(tmp_path: Path) -> None:
     r = run("analyze", str(SAMPLE), "--json", "-", "-q")
     assert r.exit_code == 0

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from formcheck import __version__
-from formcheck.config import EXERCISE_FAMILIES
+from formcheck.config import EXERCISE_ALIASES, EXERCISE_FAMILIES
 from formcheck.errors import FormcheckError, PartialVideo
 
 
@@ -75,9 +75,10 @@ def main() -> None:
 @main.command()
 @click.argument("path", type=click.Path())
 @click.option(
-    "--exercise", type=click.Choice(EXERCISE_FAMILIES), default=None,
-    help="Movement family, if detection gets it wrong: hinge (RDL, deadlift, good morning), "
-    "squat, or knee_flexion (leg curl, Nordic).",
+    "--exercise", type=click.Choice(EXERCISE_FAMILIES + tuple(EXERCISE_ALIASES), case_sensitive=False),
+    default=None,
+    help="Movement family, if detection gets it wrong: hinge (or rdl, deadlift, good-morning), "
+    "squat, or knee_flexion (or leg-curl, nordic).",
 )
 @click.option("--json", "json_out", metavar="FILE", help="Write the report as JSON ('-' for stdout).")
 @click.option("--csv", "csv_out", metavar="FILE", help="Write one CSV row per frame.")
@@ -91,6 +92,8 @@ def analyze(
     """Analyse a recorded set (a video, or a .pose.npz saved by `formcheck pose`)."""
     from formcheck.api import analyze_with_pose
 
+    if exercise is not None:
+        exercise = EXERCISE_ALIASES.get(exercise.lower(), exercise.lower())
     progress = _Progress(not quiet, "pose")
     try:
         try:

@@ -118,3 +118,8 @@ class Config:
 
 
 EXERCISE_FAMILIES = ("hinge", "squat", "knee_flexion")
+# what lifters call their exercise -> the family formcheck analyses it as
+EXERCISE_ALIASES = {
+    "rdl": "hinge", "romanian-deadlift": "hinge", "deadlift": "hinge", "good-morning": "hinge",
+    "leg-curl": "knee_flexion", "nordic": "knee_flexion",
+}
