@@ -33,4 +33,6 @@ done <<'LIST'
 --exercise nordic --yaw 90 --size 640x360
 --exercise leg_curl_prone --yaw 90 --size 640x360
 --exercise leg_curl_prone --yaw 20 --pitch 30 --toes out --size 640x360
+--exercise leg_curl_seated --yaw 90
+--exercise leg_curl_standing --yaw 90
 LIST

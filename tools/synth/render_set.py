@@ -25,7 +25,10 @@ from synth_body import JOINT_BONES, Body  # noqa: E402
 
 FLOOR_RGB = (0.55, 0.52, 0.48)
 BG_RGB = (0.86, 0.86, 0.83)
-BENCH_TOP = 0.5
+BENCH_TOP = 0.5  # prone leg curl bench
+SEAT_TOP = 0.5  # seated leg curl seat (feet clear the floor at ~96 deg knee flexion)
+SUPPORT_TOP = {"prone": BENCH_TOP, "seated": SEAT_TOP}
+SUPPORT_RGB = {"prone": (40, 40, 45), "seated": (120, 120, 125)}
 
 
 def angle3(a, b, c):
@@ -62,7 +65,7 @@ def project(points, cam_pose, fy, W, H):
 
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--exercise", default="rdl", choices=["rdl", "squat", "nordic", "leg_curl_prone"])
+    ap.add_argument("--exercise", default="rdl", choices=list(DEFAULT_TEMPO))
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--tempo", default=None, help="eccentric,concentric,pause seconds (default per exercise)")
     ap.add_argument("--fps", type=float, default=30.0)
@@ -111,26 +114,10 @@ def main(argv=None):
     heads = np.concatenate(heads)
     t_skin = time.time() - t0
 
-    # Place the body in the world (floor at z = 0).
-    ix = body.idx
-    rv = body.rest_vertices
-    names = body.region_names
-    if prm["mode"] == "stand":
-        ank_h = body.h("foot.L")[2] - rv[:, 2].min()  # ankle height above the sole in the rest pose
-        anchor = 0.5 * (heads[:, ix("foot.L")] + heads[:, ix("foot.R")])
-        shift = np.c_[-anchor[:, :2], ank_h - anchor[:, 2]]
-    elif prm["mode"] == "kneel":
-        shin = np.array([nm.startswith("lowerleg") for nm in names])
-        anchor = 0.5 * (heads[:, ix("lowerleg01.L")] + heads[:, ix("lowerleg01.R")])
-        low = verts[:, shin, 2].min(1)
-        shift = np.c_[-anchor[:, :2], -low]
-    else:  # prone on a bench, hips fixed
-        trunk = np.array([nm.startswith(("spine", "root", "pelvis", "upperleg0")) for nm in names])
-        anchor = 0.5 * (heads[:, ix("upperleg01.L")] + heads[:, ix("upperleg01.R")])
-        low0 = verts[0, trunk, 2].min() - anchor[0, 2]
-        shift = np.c_[-anchor[:, :2], np.full(n, BENCH_TOP - low0) - anchor[:, 2]]
+    shift = placement(body, prm, verts, heads)  # into the world: floor at z = 0
     verts += shift[:, None, :].astype(np.float32)
     heads += shift[:, None, :]
+    ix = body.idx
 
     # Truth joints (3-D, metres, world): bone heads + heel/toe-tip vertices.
     J = {}
@@ -251,17 +238,67 @@ def main(argv=None):
     print(f"  trunk lean max {trunk_lean.max():.1f}, lumbar_ext range {prm['lumbar'].min():.1f}..{prm['lumbar'].max():.1f}")
     for r in reps:
         print(f"  rep {r['rep']}: {r['start_s']:.2f}-{r['turn_s']:.2f}-{r['end_s']:.2f} s, knee at turn {r['knee_deg_at_turn']}, hip at turn {r['hip_deg_at_turn']}")
-    if prm["mode"] == "stand":
-        rest_knee = knee[0] - prm["k"][0]
-        dev = np.abs(knee - (rest_knee[None] + prm["k"][:, None])).max()
-        print(f"  check: knee_deg = rest bend {rest_knee.round(2).tolist()} + applied knee; max deviation {dev:.2f} deg")
-        if args.back == "neutral" and args.toes == "neutral":
-            rest_hip = hip_sag[0] - (prm["T"][0] + prm["a"][0])
-            dev = np.abs(hip_sag - (rest_hip[None] + (prm["T"] + prm["a"])[:, None])).max()
-            print(f"  check: hip_sag_deg = rest {rest_hip.round(2).tolist()} + trunk lean + thigh tilt applied; max deviation {dev:.2f} deg")
+    print_checks(prm, knee, hip_sag, args)
     inside = ((px[..., 0] >= 0) & (px[..., 0] < W) & (px[..., 1] >= 0) & (px[..., 1] < H)).mean()
     print(f"  joints inside frame: {inside:.3f}; skin {t_skin:.1f} s, render {t_render:.1f} s ({1000 * t_render / n:.0f} ms/frame)")
     return 0
+
+
+def placement(body, prm, verts, heads):
+    """Per-frame translation (n,3) putting the skinned body into the world (floor at z = 0).
+
+    Standing: the stance ankles stay put with the soles on the floor (with one stance foot, the
+    frame-0 ankle midpoint is the origin); kneeling: knees on the floor; prone/seated: the hips
+    fixed with the trunk/thighs resting on the bench/seat top."""
+    ix, rv, names = body.idx, body.rest_vertices, body.region_names
+    n = len(heads)
+    mode = prm["mode"]
+    if mode == "stand":
+        ank_h = body.h("foot.L")[2] - rv[:, 2].min()  # ankle height above the sole in the rest pose
+        mid0 = 0.5 * (heads[0, ix("foot.L")] + heads[0, ix("foot.R")])
+        anchor = np.mean([heads[:, ix(f"foot.{s}")] for s in prm["stance"]], 0)
+        anchor[:, :2] += mid0[:2] - anchor[0, :2]
+        return np.c_[-anchor[:, :2], ank_h - anchor[:, 2]]
+    if mode == "kneel":
+        shin = np.array([nm.startswith("lowerleg") for nm in names])
+        anchor = 0.5 * (heads[:, ix("lowerleg01.L")] + heads[:, ix("lowerleg01.R")])
+        return np.c_[-anchor[:, :2], -verts[:, shin, 2].min(1)]
+    # prone on a bench / seated: hips fixed
+    trunk = np.array([nm.startswith(("spine", "root", "pelvis", "upperleg0")) for nm in names])
+    anchor = 0.5 * (heads[:, ix("upperleg01.L")] + heads[:, ix("upperleg01.R")])
+    low0 = verts[0, trunk, 2].min() - anchor[0, 2]
+    return np.c_[-anchor[:, :2], np.full(n, SUPPORT_TOP[mode] - low0) - anchor[:, 2]]
+
+
+def support_boxes(mode, J):
+    """Bench (prone) or seat (seated) boxes from the floor to the support top, ending short of the
+    knees (the seat is set further back so the calves and heels clear it at full flexion)."""
+    if mode not in SUPPORT_TOP:
+        return []
+    import trimesh
+
+    top = SUPPORT_TOP[mode]
+    knee_y = min(J["knee_L"][0, 1], J["knee_R"][0, 1])
+    if mode == "prone":  # head toward -Y, knees toward +Y
+        y0, y1 = -0.9, knee_y - 0.06
+    else:  # seated facing -Y: from behind the buttocks to 10 cm behind the knees
+        y0, y1 = knee_y + 0.10, max(J["hip_L"][0, 1], J["hip_R"][0, 1]) + 0.25
+    box = trimesh.creation.box(extents=(0.45 if mode == "prone" else 0.42, y1 - y0, top))
+    box.apply_translation((0, 0.5 * (y0 + y1), top / 2))
+    box.visual.vertex_colors = np.array([*SUPPORT_RGB[mode], 255], np.uint8)
+    return [box]
+
+
+def print_checks(prm, knee, hip_sag, args):
+    """knee_deg = rig rest bend + applied knee rotation; hip_sag_deg = rest + trunk + thigh tilt."""
+    rest_knee = knee[0] - prm["k"][0]
+    dev = np.abs(knee - (rest_knee[None] + prm["k"])).max()
+    print(f"  check: knee_deg = rest bend {rest_knee.round(2).tolist()} + applied knee; max deviation {dev:.2f} deg")
+    if args.back == "neutral" and args.toes == "neutral":
+        applied = prm["root"][:, None] + prm["a"]
+        rest_hip = hip_sag[0] - applied[0]
+        dev = np.abs(hip_sag - (rest_hip[None] + applied)).max()
+        print(f"  check: hip_sag_deg = rest {rest_hip.round(2).tolist()} + trunk lean + thigh tilt applied; max deviation {dev:.2f} deg")
 
 
 def write_video(path, body, verts, cam_pose, args, W, H, mode, J):
@@ -274,13 +311,8 @@ def write_video(path, body, verts, cam_pose, args, W, H, mode, J):
     floor.apply_translation((0, 0, -0.01))
     floor.visual.vertex_colors = np.array([*(np.array(FLOOR_RGB) * 255), 255], np.uint8)
     scene.add(pyrender.Mesh.from_trimesh(floor, smooth=False))
-    if mode == "prone":
-        knee_y = min(J["knee_L"][0, 1], J["knee_R"][0, 1])
-        y0, y1 = -0.9, knee_y - 0.06
-        bench = trimesh.creation.box(extents=(0.45, y1 - y0, BENCH_TOP))
-        bench.apply_translation((0, 0.5 * (y0 + y1), BENCH_TOP / 2))
-        bench.visual.vertex_colors = np.array([40, 40, 45, 255], np.uint8)
-        scene.add(pyrender.Mesh.from_trimesh(bench, smooth=False))
+    for box in support_boxes(mode, J):
+        scene.add(pyrender.Mesh.from_trimesh(box, smooth=False))
     cam = pyrender.PerspectiveCamera(yfov=np.radians(args.yfov), aspectRatio=W / H)
     scene.add(cam, pose=cam_pose)
     target = cam_pose[:3, 3] - cam_pose[:3, 2] * args.distance
