@@ -8,10 +8,12 @@ import pytest
 from formcheck.analysis.angles import flexion_deg, joint_angle_deg, signed_angle_from_plane_deg
 from formcheck.analysis.measures import compute_measures
 from formcheck.analysis.view import estimate_view
-from formcheck.config import MeasureConfig
+from formcheck.config import CORRECTIONS, MeasureConfig
 from formcheck.pose.mediapipe_pose import normalised_to_px
 from formcheck.types import NO_PERSON, NOT_VISIBLE, WRONG_VIEW
 from synthetic import side_view_pose
+
+RAW = MeasureConfig(corrections={})  # the geometry alone, without the fitted corrections
 
 
 def test_joint_angle_right_angle_and_straight() -> None:
@@ -50,7 +52,7 @@ def test_signed_angle_from_plane() -> None:
 def test_side_view_measures_match_construction(facing: int, knee: float, hip: float) -> None:
     t = np.arange(5) / 30.0
     pose = side_view_pose(t, np.full(5, knee), np.full(5, hip), facing=facing)
-    m = compute_measures(pose, MeasureConfig())
+    m = compute_measures(pose, RAW)
     assert m.view.view == "side"
     assert m.view.facing == facing
     np.testing.assert_allclose(m.knee_deg.values, knee, atol=1e-3)
@@ -62,13 +64,24 @@ def test_side_view_measures_match_construction(facing: int, knee: float, hip: fl
     assert np.all(m.toe_deg.reason == WRONG_VIEW)
 
 
+def test_default_config_corrects_side_view_knee_and_hip() -> None:
+    """config.CORRECTIONS (fitted on rendered bodies) applies on top of the raw geometry."""
+    t = np.arange(5) / 30.0
+    pose = side_view_pose(t, np.full(5, 60.0), np.full(5, 60.0))
+    m = compute_measures(pose, MeasureConfig())
+    knee, hip = CORRECTIONS[("knee_deg", "side")], CORRECTIONS[("hip_deg", "side")]
+    np.testing.assert_allclose(m.knee_deg.values, knee.offset_deg + knee.slope * 60.0, atol=1e-3)
+    np.testing.assert_allclose(m.hip_deg.values, hip.offset_deg + hip.slope * 60.0, atol=1e-3)
+    assert not np.allclose(m.knee_deg.values, 60.0, atol=0.5)
+
+
 def test_missing_person_and_hidden_joint_are_nan_with_reason() -> None:
     t = np.arange(4) / 30.0
     pose = side_view_pose(t, np.full(4, 30.0), np.full(4, 40.0))
     pose.xy_px[1] = np.nan
     pose.visibility[1] = 0
     pose.visibility[2, 25] = 0.1  # left knee hidden in frame 2
-    m = compute_measures(pose, MeasureConfig(), estimate_view(pose, MeasureConfig()))
+    m = compute_measures(pose, RAW, estimate_view(pose, RAW))
     assert np.isnan(m.knee_deg.values[1]).all() and (m.knee_deg.reason[1] == NO_PERSON).all()
     assert np.isnan(m.knee_deg.values[2, 0]) and m.knee_deg.reason[2, 0] == NOT_VISIBLE
     assert m.knee_deg.values[2, 1] == pytest.approx(30.0, abs=1e-3)
@@ -90,12 +103,13 @@ def _front_pose(toe_left_deg: float, toe_right_deg: float):
     w[:, 27] = [0.12, 0.9, 0]
     w[:, 28] = [-0.12, 0.9, 0]
     for side, deg, lateral in ((0, toe_left_deg, 1.0), (1, toe_right_deg, -1.0)):
-        heel = np.array([0.12 * lateral, 0.95, 0.05])
+        ankle = w[0, 27 + side]
         a = np.radians(deg)
-        toe = heel + 0.2 * np.array([lateral * np.sin(a), 0.0, -np.cos(a)])  # toes toward camera
-        w[:, 29 + side] = heel
-        w[:, 31 + side] = toe
+        foot = np.array([lateral * np.sin(a), 0.0, -np.cos(a)])  # toes toward the camera
+        w[:, 29 + side] = ankle - 0.05 * foot + [0.0, 0.05, 0.0]
+        w[:, 31 + side] = ankle + 0.2 * foot + [0.0, 0.04, 0.0]  # the toe tip below the ankle
     pose.world_m[:] = w
+    pose.xy_px[:] = w[..., :2] * 500.0 + [300.0, 300.0]  # a square-on orthographic camera
     return pose
 
 
@@ -104,8 +118,8 @@ def test_toe_rotation_sign_and_size_from_front(left: float, right: float) -> Non
     pose = _front_pose(left, right)
     m = compute_measures(pose, MeasureConfig())
     assert m.view.view == "front"
-    np.testing.assert_allclose(m.toe_deg.values[:, 0], left, atol=1e-3)
-    np.testing.assert_allclose(m.toe_deg.values[:, 1], right, atol=1e-3)
+    np.testing.assert_allclose(m.toe_deg.values[:, 0], left, atol=1.0)
+    np.testing.assert_allclose(m.toe_deg.values[:, 1], right, atol=1.0)
 
 
 def test_corrections_apply_only_to_their_measure_and_view() -> None:

@@ -10,12 +10,15 @@ import pytest
 
 from conftest import POSES, expectations
 from formcheck.analysis.pipeline import analyze_pose
+from formcheck.config import Config, MeasureConfig
 from formcheck.errors import InvalidOption, NoPersonFound
 from formcheck.io.landmarks import load_pose, save_pose
 from formcheck.report.json_report import to_dict
 from synthetic import rep_curve, side_view_pose
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
+# synthetic lifters have exact angles: analyse them without the corrections fitted to MediaPipe
+RAW = Config(measure=MeasureConfig(corrections={}))
 
 
 def _set(knee_lo, knee_hi, hip_lo, hip_hi, n_reps=5, fps=30.0):
@@ -30,7 +33,7 @@ def _set(knee_lo, knee_hi, hip_lo, hip_hi, n_reps=5, fps=30.0):
 def test_synthetic_rdl_held_at_50_deg_loads_biceps_femoris_long_head() -> None:
     t, _, hip = _set(50, 50, 5, 115)
     knee = np.full(len(t), 50.0)
-    r = analyze_pose(side_view_pose(t, knee, hip))
+    r = analyze_pose(side_view_pose(t, knee, hip), RAW)
     assert r.family == "hinge"
     assert len(r.reps) == 5
     for leg in r.zones_clip:
@@ -51,7 +54,7 @@ def test_synthetic_zone_seconds_follow_the_knee_curve() -> None:
     # knees go 10 -> 100 deg and back in each rep: each 20-deg zone is crossed twice per rep at
     # 60 deg/s, 1/3 s per crossing; the 15-deg semimembranosus zone holds the rest time too.
     t, knee, hip = _set(10, 100, 20, 130, n_reps=4)
-    r = analyze_pose(side_view_pose(t, knee, hip), exercise="squat")
+    r = analyze_pose(side_view_pose(t, knee, hip), RAW, exercise="squat")
     assert len(r.reps) == 4
     per_rep = 2 * 20 / 60.0
     for leg in r.zones_clip:
@@ -63,7 +66,7 @@ def test_synthetic_zone_seconds_follow_the_knee_curve() -> None:
 
 def test_synthetic_squat_is_called_a_squat_and_flagged() -> None:
     t, knee, hip = _set(5, 125, 5, 135)
-    r = analyze_pose(side_view_pose(t, knee, hip))
+    r = analyze_pose(side_view_pose(t, knee, hip), RAW)
     assert r.family == "squat"
     assert len(r.reps) == 5
     assert sum(f.kind == "squatting" for f in r.faults) == 5
@@ -74,7 +77,7 @@ def test_synthetic_nordic_is_knee_flexion_with_lowering_as_eccentric() -> None:
     phase = rep_curve(t, [1.0, 5.5, 10.0], 2.5, 1.0, 0.0, 1.0)
     knee = 110 - 90 * phase
     hip = np.full(len(t), 5.0) + 5 * phase
-    r = analyze_pose(side_view_pose(t, knee, hip))
+    r = analyze_pose(side_view_pose(t, knee, hip), RAW)
     assert r.family == "knee_flexion"
     assert len(r.reps) == 3
     assert all(s.eccentric_s == pytest.approx(2.5, abs=0.2) for s in r.reps)
@@ -149,3 +152,17 @@ def test_golden_report(clip: str) -> None:
     got.pop("formcheck_version")
     want = json.loads((GOLDEN / f"{clip}.json").read_text())
     _compare(got, want)
+
+
+def test_a_standing_leg_curl_is_driven_by_the_working_knee() -> None:
+    """One knee curls 8 -> 110 deg, the other stands at 8 deg and is seen only half the time: the
+    driving signal is the working knee alone, not a mean that halves and jumps."""
+    from formcheck.analysis.pipeline import working_knees
+
+    n = 300
+    curl = 8.0 + 102.0 * np.sin(np.linspace(0, 3 * np.pi, n)) ** 2
+    still = np.where(np.arange(n) % 2 == 0, 8.0, np.nan)
+    knee = np.stack([curl, still], axis=1)
+    np.testing.assert_allclose(working_knees(knee, 25.0), curl)
+    both = np.stack([curl, curl + 2.0], axis=1)  # both legs working: their mean
+    np.testing.assert_allclose(working_knees(both, 25.0), curl + 1.0)

@@ -1,42 +1,38 @@
 """Accuracy on the committed synthetic renders (tools/synth), whose joint angles are known.
 
-tests/data/renders/metrics.json records, per clip, the reps rendered and the knee-flexion error
-measured when the clip was committed; a regression beyond a small margin fails here instead of
-drifting silently. Regenerate the numbers with bench/accuracy.py after a deliberate change.
+tests/data/renders/metrics.json records, per clip, what formcheck measured when the clip was
+committed (tests/make_render_metrics.py); a regression beyond a small margin fails here instead of
+drifting silently. Besides the recorded figures, each clip must meet what its truth demands: the
+rendered reps, the right family, an arched back flagged in every rep and a neutral one in none, and
+toe rotation within 5 deg where the view shows it.
 """
 
 from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from formcheck.api import analyze
+from render_metrics import (
+    FAMILY,
+    RENDERS,
+    knee_errors,
+    load,
+    lumbar_flagged_reps,
+    run,
+    toe_feet_errors,
+)
 from formcheck.types import Report
 
-RENDERS = Path(__file__).parent / "data" / "renders"
 METRICS = json.loads((RENDERS / "metrics.json").read_text()) if (RENDERS / "metrics.json").is_file() else {}
-FAMILY = {"rdl": "hinge", "squat": "squat", "nordic": "knee_flexion", "leg_curl_prone": "knee_flexion"}
 
 
 @lru_cache(maxsize=None)
 def _run(clip: str) -> tuple[Report, dict, dict]:
-    mp4 = RENDERS / clip
-    meta = json.loads(mp4.with_suffix(".json").read_text())["args"]
-    truth = dict(np.load(mp4.with_suffix(".truth.npz")))
-    return analyze(mp4), meta, truth
-
-
-def _knee_errors(r: Report, truth: dict) -> np.ndarray:
-    """formcheck minus truth, knee flexion in the sagittal plane (what DOMAIN.md measures)."""
-    got = r.measures.knee_deg.values
-    want = truth["knee_sag_deg"]
-    n = min(len(got), len(want))
-    d = (got[:n] - want[:n]).ravel()
-    return d[np.isfinite(d)]
+    meta, truth = load(clip)
+    return run(clip), meta, truth
 
 
 def test_metrics_file_lists_every_committed_render() -> None:
@@ -46,14 +42,28 @@ def test_metrics_file_lists_every_committed_render() -> None:
 
 
 @pytest.mark.parametrize("clip", sorted(METRICS))
-def test_render_reps_family_and_knee_error(clip: str) -> None:
-    """One pose run per clip: reps and family exact, rep starts close, knee error not drifting."""
+def test_render_against_its_truth(clip: str) -> None:
+    """One pose run per clip: reps, family, rep starts, knee and toe error, lumbar flags."""
     r, meta, truth = _run(clip)
-    assert len(r.reps) == len(truth["rep_start_s"]) == METRICS[clip]["reps"]
+    want = METRICS[clip]
+    n_reps = len(truth["rep_start_s"])
+    assert len(r.reps) == n_reps == want["reps"]
     assert r.family == FAMILY[meta["exercise"]]
+    assert r.view.view == want["view"]
     starts = np.array([s.rep.start_s for s in r.reps])
-    np.testing.assert_allclose(starts, truth["rep_start_s"], atol=0.35)
-    err = _knee_errors(r, truth)
-    assert err.size > 0.5 * len(truth["t_s"])
-    mae = float(np.mean(np.abs(err)))
-    assert mae <= METRICS[clip]["knee_mae_deg"] * 1.1 + 0.5, f"knee MAE {mae:.2f} deg"
+    # square to the camera the hip angle is noisier and a rep's start is read up to 0.4 s late
+    np.testing.assert_allclose(starts, truth["rep_start_s"], atol=0.35 if r.view.view == "side" else 0.5)
+
+    knee = knee_errors(r, truth)
+    assert knee.size > 0.5 * len(truth["t_s"])
+    mae = float(np.mean(np.abs(knee)))
+    assert mae <= want["knee_mae_deg"] * 1.1 + 0.5, f"knee MAE {mae:.2f} deg"
+
+    if want["toe_feet_mae_deg"] is not None:
+        toe = toe_feet_errors(r, truth)
+        toe_mae = float(np.mean(np.abs(toe)))
+        assert toe_mae <= min(want["toe_feet_mae_deg"] * 1.1 + 0.5, 5.0), f"toe MAE {toe_mae:.2f} deg"
+
+    if meta["exercise"] == "rdl" and r.view.view == "side":
+        flagged = lumbar_flagged_reps(r)
+        assert flagged == (n_reps if meta.get("back") == "arched" else 0), f"{flagged} reps flagged"

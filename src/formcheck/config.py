@@ -38,9 +38,14 @@ ZONES: tuple[Zone, ...] = (
 class PoseConfig:
     model_path: Path | None = None  # None: the bundled models/pose_landmarker_full.task
     num_poses: int = 2  # look for a second person so a bystander is never spliced in
+    # Below MediaPipe's 0.5 for presence (0.4) and tracking (0.3): square to the camera, a lifter
+    # bent over in an RDL scores under 0.5 and is lost for seconds (rendered front-view sets: 31%
+    # and 27% of frames found at 0.5, 94% and 70% here). Presence at 0.3 went further but found
+    # phantom people in a tutorial's close-ups (a false rep), and detection below 0.5 split the
+    # lifter's track on real footage (rdl_front_01: 100% -> 52% of frames).
     min_detection_confidence: float = 0.5
-    min_presence_confidence: float = 0.5
-    min_tracking_confidence: float = 0.5
+    min_presence_confidence: float = 0.4
+    min_tracking_confidence: float = 0.3
     segmentation: bool = True  # masks feed the back-outline (lumbar) measure
     outline_levels: int = 9  # rows sampled along the trunk for the back outline
 
@@ -64,8 +69,17 @@ class LinearCorrection:
         return self.offset_deg + self.slope * raw_deg
 
 
-# (measure, view) -> correction; measures and views absent here are used raw.
-CORRECTIONS: dict[tuple[str, str], LinearCorrection] = {}
+# (measure, view) -> correction; measures and views absent here are used raw. Fitted by
+# `bench/accuracy.py DIR --print-fit` on 58 rendered sets of 7 bodies; each one lowered the error
+# on bodies left out of its fit (`--holdout each`). Oblique knee flexion is left raw: its fit did
+# not (5.4 -> 5.5 deg MAE at 60 deg of yaw).
+CORRECTIONS: dict[tuple[str, str], LinearCorrection] = {
+    ("knee_deg", "side"): LinearCorrection(offset_deg=1.75, slope=1.0270),
+    ("knee_deg", "front"): LinearCorrection(offset_deg=-14.20, slope=1.1093),
+    ("hip_deg", "side"): LinearCorrection(offset_deg=-1.51, slope=1.0153),
+    ("hip_deg", "oblique"): LinearCorrection(offset_deg=-10.99, slope=1.1459),
+    ("hip_deg", "front"): LinearCorrection(offset_deg=-11.46, slope=1.0161),
+}
 
 
 @dataclass(frozen=True)
@@ -73,6 +87,10 @@ class MeasureConfig:
     min_visibility: float = 0.5  # landmarks below this are treated as unseen
     side_view_min_yaw_deg: float = 60.0  # hip line this far from the image plane: side view
     front_view_max_yaw_deg: float = 25.0  # within this of the image plane: front view
+    # Toe rotation is read from the foot's sideways swing in the image (analysis/toe.py). On
+    # rendered sets it held to 2-4 deg (mean of both feet) up to 30 deg of yaw, but at 60 deg it
+    # read feet turned 20 deg in or out as 8-13 deg: past this yaw it is not reported.
+    toe_max_yaw_deg: float = 40.0
     corrections: dict[tuple[str, str], LinearCorrection] = field(
         default_factory=lambda: dict(CORRECTIONS)
     )
@@ -101,8 +119,15 @@ class ScoreConfig:
     # upright is a squat pattern: the quads, not the hamstrings, did the work.
     squat_knee_deg: float = 100.0
     squat_trunk_deg: float = 40.0
-    lumbar_flag_deg: float = 8.0  # arch beyond the lifter's own baseline that raises a flag
-    lumbar_min_s: float = 0.2  # ...held at least this long
+    # Lumbar extension (faults.lumbar_extension_deg): the back outline's bend past the lifter's
+    # standing baseline, less the drift a neutral back shows as the hips flex (slope and offset
+    # fitted on neutral rendered backs by bench/accuracy.py --print-fit). A rep is flagged when
+    # the median over its frames with the hips flexed at least lumbar_min_hip_deg exceeds
+    # lumbar_flag_deg.
+    lumbar_neutral_slope: float = -0.129
+    lumbar_neutral_offset_deg: float = 2.16
+    lumbar_flag_deg: float = 8.3
+    lumbar_min_hip_deg: float = 30.0
     min_coverage: float = 0.2  # below this share of frames with a usable pose: no analysis
 
 

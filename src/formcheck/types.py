@@ -104,7 +104,7 @@ class Channel:
     values: np.ndarray  # (n,) or (n, 2) per side; NaN where missing
     conf: np.ndarray  # same shape, 0..1: landmark visibility x how far the view can be trusted
     reason: np.ndarray  # same shape, uint8 index into REASONS
-    coords: str  # "image" (pixels) or "world" (metres, 3-D) or "mask"
+    coords: str  # "image" (pixels), "world" (metres, 3-D), "image+world" or "mask"
 
     def __post_init__(self) -> None:
         if not (self.values.shape == self.conf.shape == self.reason.shape):
@@ -189,7 +189,7 @@ class Fault:
     rep: int | None  # 1-based rep index, None for set-level faults
     start_s: float
     end_s: float
-    value_deg: float  # the worst value seen
+    value_deg: float  # what raised it: deepest knee bend (squatting), median arch past neutral (lumbar)
     message: str
 
 
@@ -253,6 +253,9 @@ class Report:
     verdict: str
     warnings: list[str] = field(default_factory=list)
     lumbar_baseline_deg: float = float("nan")
+    # (n,) the back's extension past neutral for its hip angle, + = arched (faults.py); NaN where
+    # not measured or the view cannot show it
+    lumbar_ext_deg: np.ndarray = field(default_factory=lambda: np.zeros(0))
     truncated: bool = False  # the video broke off early; the report covers what was decoded
     zone_defs: tuple = ()  # the config.Zone windows the zone seconds were scored with
     rom_signal: str = ""  # the measure reps were segmented on ("hip_deg" or "knee_deg")

@@ -34,27 +34,44 @@ def baseline_deg(values: np.ndarray, at_rest: np.ndarray, min_samples: int = 5) 
     return float(np.median(v)) if v.size >= min_samples else float("nan")
 
 
-def lumbar_faults(
-    t_s: np.ndarray, extension_deg: np.ndarray, reps: list[Rep], cfg: ScoreConfig
-) -> list[Fault]:
-    """Spans inside reps where the back arched more than ``lumbar_flag_deg`` past its baseline.
+def lumbar_extension_deg(
+    arch_deg: np.ndarray, hip_deg: np.ndarray, baseline_deg: float, cfg: ScoreConfig
+) -> np.ndarray:
+    """(n,) the back outline's bend past what a neutral back shows at each hip angle, + = arched.
 
-    ``extension_deg`` is the back's bend relative to the lifter's standing baseline, + = arched.
+    A neutral spine's outline still changes as the hips flex (the glutes and hamstrings stretch,
+    the trunk tilts), so the bend is taken relative to the lifter's standing baseline and then
+    to the drift fitted on neutral rendered backs: ``slope * hip + offset``.
     """
+    drift = cfg.lumbar_neutral_slope * np.asarray(hip_deg, float) + cfg.lumbar_neutral_offset_deg
+    return np.asarray(arch_deg, float) - baseline_deg - drift
+
+
+def lumbar_faults(
+    t_s: np.ndarray, extension_deg: np.ndarray, hip_deg: np.ndarray, reps: list[Rep],
+    cfg: ScoreConfig,
+) -> list[Fault]:
+    """Reps whose back arched past neutral in the hinge: the median extension over the rep's
+    frames with the hips flexed at least ``lumbar_min_hip_deg`` is above ``lumbar_flag_deg``.
+    The fault spans the longest stretch of those frames above the threshold."""
     faults = []
     for rep in reps:
         sl = slice(rep.i_start, rep.i_end + 1)
-        over = np.nan_to_num(extension_deg[sl], nan=-np.inf) > cfg.lumbar_flag_deg
-        t = t_s[sl]
-        for a, b in _runs(over):
-            if t[b - 1] - t[a] < cfg.lumbar_min_s:
-                continue
-            worst = float(np.max(extension_deg[sl][a:b]))
-            faults.append(Fault(
-                "lumbar_extension", rep.index, float(t[a]), float(t[b - 1]), worst,
-                f"rep {rep.index}: low back arched {worst:.0f} deg past your neutral at "
-                f"{t[a]:.1f}-{t[b - 1]:.1f} s; ribs down, brace before you hinge",
-            ))
+        ext, t = extension_deg[sl], t_s[sl]
+        with np.errstate(invalid="ignore"):
+            deep = (hip_deg[sl] >= cfg.lumbar_min_hip_deg) & np.isfinite(ext)
+        if deep.sum() < 3:
+            continue
+        level = float(np.median(ext[deep]))
+        if level <= cfg.lumbar_flag_deg:
+            continue
+        runs = _runs(deep & (ext > cfg.lumbar_flag_deg)) or _runs(deep)
+        a, b = max(runs, key=lambda r: r[1] - r[0])
+        faults.append(Fault(
+            "lumbar_extension", rep.index, float(t[a]), float(t[b - 1]), level,
+            f"rep {rep.index}: low back arched about {level:.0f} deg past neutral at "
+            f"{t[a]:.1f}-{t[b - 1]:.1f} s; ribs down, brace before you hinge",
+        ))
     return faults
 
 

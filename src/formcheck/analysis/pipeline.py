@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.analysis.faults import baseline_deg, lumbar_faults, squatting_fault
+from formcheck.analysis.faults import (
+    baseline_deg,
+    lumbar_extension_deg,
+    lumbar_faults,
+    squatting_fault,
+)
 from formcheck.analysis.family import classify_family
 from formcheck.analysis.measures import compute_measures
 from formcheck.analysis.reps import SETTLE_FRAC, RepScale, scale_from_series, segment_reps
@@ -36,6 +41,21 @@ FAMILY_NAMES = {"hinge": "hip hinge", "squat": "squat", "knee_flexion": "knee-fl
 def both_sides(values: np.ndarray) -> np.ndarray:
     """(n, 2) -> (n,): mean of the two sides, or the one side that has a value."""
     return mean_present(values, axis=1)
+
+
+def working_knees(knee_deg: np.ndarray, still_range_deg: float) -> np.ndarray:
+    """(n, 2) -> (n,): the knee flexion that drives the set. Both legs' mean, unless one leg works
+    and the other stands still (a standing leg curl): then the working leg alone, so its range is
+    not halved and the still leg drifting in and out of view does not make the signal jump."""
+    ranges = np.full(2, np.nan)
+    for k in range(2):
+        y = knee_deg[:, k][np.isfinite(knee_deg[:, k])]
+        if y.size >= 0.2 * len(knee_deg):  # a leg seen this little cannot be called still
+            ranges[k] = float(np.ptp(np.percentile(y, [5, 95])))
+    lo, hi = np.min(ranges), np.max(ranges)
+    if np.isfinite(ranges).all() and lo < still_range_deg and hi > 2 * max(lo, 1.0):
+        return knee_deg[:, int(np.argmax(ranges))].copy()
+    return both_sides(knee_deg)
 
 
 def driving_signal(
@@ -75,7 +95,8 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
     view = estimate_view(pose, cfg.measure)
     m = smooth_measures(compute_measures(pose, cfg.measure, view), cfg.smooth)
     t = m.t_s
-    hip_mean, knee_mean = both_sides(m.hip_deg.values), both_sides(m.knee_deg.values)
+    hip_mean = both_sides(m.hip_deg.values)
+    knee_mean = working_knees(m.knee_deg.values, cfg.reps.min_range_deg)
     if exercise:
         family, family_source, family_reason = exercise, "given", "set with --exercise"
     else:
@@ -100,10 +121,11 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
         with np.errstate(invalid="ignore"):
             at_rest = ((signal - scale.rest) / scale.span) <= SETTLE_FRAC
     arch_base = baseline_deg(m.arch_deg.values, at_rest)
+    lumbar_ext = lumbar_extension_deg(m.arch_deg.values, hip_mean, arch_base, cfg.score)
     faults: list[Fault] = []
     if family == "hinge":
         if np.isfinite(arch_base):
-            faults += lumbar_faults(t, m.arch_deg.values - arch_base, reps, cfg.score)
+            faults += lumbar_faults(t, lumbar_ext, hip_mean, reps, cfg.score)
         elif view.view == "side":
             warnings.append("no standing baseline for the back outline: lumbar extension not judged")
 
@@ -124,7 +146,8 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
         rep_of_frame=rep_of_frame, phase_of_frame=phase_of_frame, reps=scores, zones=rep_zones,
         zones_clip=clip_zones,
         toe_bias=toe_bias, faults=faults, verdict="", warnings=warnings,
-        lumbar_baseline_deg=arch_base, zone_defs=cfg.zones, rom_signal=rom_signal,
+        lumbar_baseline_deg=arch_base, lumbar_ext_deg=lumbar_ext, zone_defs=cfg.zones,
+        rom_signal=rom_signal,
     )
     report.verdict = verdict(report)
     return report
@@ -252,8 +275,14 @@ def verdict(rep: Report) -> str:
         parts.append("Toes turned in: biased toward the medial hamstrings (semitendinosus, semimembranosus).")
     elif rep.toe_bias == "neutral":
         parts.append("Toes neutral: no medial or lateral bias.")
+    elif rep.view.trust.get("toe_deg", 0.0) <= 0:
+        parts.append(
+            "Toe rotation cannot be judged from a side view." if rep.view.view == "side" else
+            f"Toe rotation cannot be judged this far side-on (hips {rep.view.yaw_deg:.0f} deg from "
+            "facing the camera); film from the front for the toes."
+        )
     else:
-        parts.append(f"Toe rotation cannot be judged from a {rep.view.view} view.")
+        parts.append("Toe rotation could not be measured: the feet were not seen well enough.")
     kinds = {f.kind for f in rep.faults}
     if "squatting" in kinds:
         k = sum(1 for f in rep.faults if f.kind == "squatting")

@@ -74,4 +74,7 @@ def estimate_view(pose: PoseSequence, cfg: MeasureConfig) -> ViewEstimate:
     else:
         view = "oblique"
     facing = facing_sign(pose, cfg.min_visibility) if view == "side" else 0
-    return ViewEstimate(view, med, facing, TRUST[view])
+    trust = dict(TRUST[view])
+    if med > cfg.toe_max_yaw_deg:  # too side-on to see the toes swing (config.toe_max_yaw_deg)
+        trust["toe_deg"] = 0.0
+    return ViewEstimate(view, med, facing, trust)

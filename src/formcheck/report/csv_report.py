@@ -30,8 +30,7 @@ def _columns(report: Report) -> list[tuple[str, np.ndarray]]:
             cols.append((f"{base}_deg", ch.values))
             cols.append((f"{base}_conf", ch.conf))
             cols.append((f"{base}_missing", ch.reason))
-    ext = m.arch_deg.values - report.lumbar_baseline_deg
-    cols.append(("lumbar_extension_deg", ext))
+    cols.append(("lumbar_extension_deg", report.lumbar_ext_deg))
     for k, side in enumerate(SIDES):
         cols.append((f"zone_{side}", zone_of(m.knee_deg.values[:, k], report.zone_defs)))
     cols.append(("rep", report.rep_of_frame))
