@@ -263,9 +263,10 @@ def verdict(rep: Report) -> str:
     ranked = ranked_heads(rep.zones)
     if ranked and ranked[0][1] >= 0.1:
         (head, share), (head2, share2) = ranked[0], ranked[1]
+        runner_up = f" (next, {HEAD_NAMES[head2]}: {share2:.0%})" if share2 >= 0.005 else ""
         parts.append(
             f"This set mostly loaded the {HEAD_NAMES[head]}: {share:.0%} of rep time in its "
-            f"zone (next, {HEAD_NAMES[head2]}: {share2:.0%})."
+            f"zone{runner_up}."
         )
     elif ranked:
         parts.append("During the reps the knees spent little time in any one hamstring head's zone.")
