@@ -177,3 +177,31 @@ def test_truncated_video_still_reports_what_was_measured(footage, tmp_path: Path
     assert report["video"]["truncated"] is True
     assert 0 < report["video"]["frames"] < 279
     assert "broke off" in r.output
+
+
+def test_video_option_needs_the_video_not_a_pose_file(tmp_path: Path) -> None:
+    r = run("analyze", str(SAMPLE), "--video", str(tmp_path / "out.mp4"), "-q")
+    assert r.exit_code == 2
+    assert "pose file" in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "out.mp4").exists()
+
+
+def test_html_report_from_a_pose_file(tmp_path: Path) -> None:
+    out = tmp_path / "set.html"
+    r = run("analyze", str(SAMPLE), "--report", str(out), "-q")
+    assert r.exit_code == 0, r.output
+    page = out.read_text(encoding="utf-8")
+    assert "Hip hinge, 10 reps" in page
+    assert "data:image/jpeg" not in page  # a pose file has no pixels to show
+
+
+def test_video_and_report_from_a_rendered_set(tmp_path: Path) -> None:
+    """One pass of the pose model, then the annotated video and a report with stills of the
+    flagged reps (the rendered lifter arches the low back in all three)."""
+    clip = Path(__file__).parent / "data" / "renders" / "rdl_y90_p0_b5_arched_soft_neutral.mp4"
+    video, page = tmp_path / "annotated.mp4", tmp_path / "set.html"
+    r = run("analyze", str(clip), "--video", str(video), "--report", str(page), "-q")
+    assert r.exit_code == 0, r.output
+    assert video.stat().st_size > 10_000
+    html = page.read_text(encoding="utf-8")
+    assert html.count("data:image/jpeg") == 3

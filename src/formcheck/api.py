@@ -121,3 +121,40 @@ def analyze(
     return analyze_with_pose(
         path, exercise=exercise, model=model, config=config, progress=progress, transform=transform
     )[0]
+
+
+MAX_THUMBNAILS = 12  # stills embedded in one HTML report
+
+
+def html_report(
+    report: Report, video: str | Path | None = None,
+    transform: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> str:
+    """The one-file HTML report; with the source ``video``, stills of the flagged moments are
+    embedded (a pose file has no pixels to show)."""
+    from formcheck.report.html_report import flagged_frame_times_s, to_html
+
+    stills = None
+    if video is not None and not is_pose_file(video):
+        from formcheck.render.thumbnails import grab_stills
+
+        stills = grab_stills(video, flagged_frame_times_s(report)[:MAX_THUMBNAILS], transform)
+    return to_html(report, stills)
+
+
+def write_annotated_video(
+    video: str | Path, pose: PoseSequence, report: Report, out: str | Path,
+    progress: Progress | None = None, transform: Callable[[np.ndarray], np.ndarray] | None = None,
+    config: Config | None = None,
+):  # noqa: ANN201 - render.video_out.AnnotatedVideo: (path, codec) and .warning
+    """Write the set with the measures drawn on every frame (a second pass over the video)."""
+    from formcheck.errors import FormcheckError
+    from formcheck.render.video_out import annotate_video
+
+    cfg = config or Config()
+    try:
+        return annotate_video(
+            video, pose, report, out, transform=transform, progress=progress, score=cfg.score
+        )
+    except OSError as exc:
+        raise FormcheckError(f"cannot write {out}: {exc.strerror or exc}") from exc

@@ -13,7 +13,7 @@ import click
 
 from formcheck import __version__
 from formcheck.config import EXERCISE_ALIASES, EXERCISE_FAMILIES
-from formcheck.errors import FormcheckError, PartialVideo
+from formcheck.errors import FormcheckError, InvalidOption, PartialVideo
 
 
 class _Progress:
@@ -83,19 +83,29 @@ def main() -> None:
 @click.option("--json", "json_out", metavar="FILE", help="Write the report as JSON ('-' for stdout).")
 @click.option("--csv", "csv_out", metavar="FILE", help="Write one CSV row per frame.")
 @click.option("--save-pose", metavar="FILE", help="Also save the tracked pose (.pose.npz) for re-analysis.")
+@click.option("--video", "video_out", metavar="OUT.mp4",
+              help="Also write the set with the measures drawn on it (needs the video, not a pose file).")
+@click.option("--report", "report_out", metavar="OUT.html",
+              help="Also write a one-file HTML report to open anywhere or send to a coach.")
 @model_option
 @quiet_option
 def analyze(
     path: str, exercise: str | None, json_out: str | None, csv_out: str | None,
-    save_pose: str | None, model: str | None, quiet: bool,
+    save_pose: str | None, video_out: str | None, report_out: str | None, model: str | None,
+    quiet: bool,
 ) -> None:
     """Analyse a recorded set (a video, or a .pose.npz saved by `formcheck pose`)."""
     from formcheck.api import analyze_with_pose
+    from formcheck.io.landmarks import is_pose_file
 
     if exercise is not None:
         exercise = EXERCISE_ALIASES.get(exercise.lower(), exercise.lower())
     progress = _Progress(not quiet, "pose")
     try:
+        if video_out and is_pose_file(path):
+            raise InvalidOption(
+                f"--video draws on the original video, and {path} is a pose file: give the video"
+            )
         try:
             report, pose = analyze_with_pose(path, exercise=exercise, model=model, progress=progress)
         finally:
@@ -105,6 +115,7 @@ def analyze(
 
             _save(pose, _check_suffix(save_pose))
         _emit(report, json_out, csv_out, quiet)
+        _visual_outputs(path, pose, report, video_out, report_out, quiet)
         if report.truncated:
             raise PartialVideo(
                 f"{path} was not read to the end; the report covers the {report.n_frames} frames "
@@ -112,6 +123,28 @@ def analyze(
             )
     except FormcheckError as exc:
         _fail(exc)
+
+
+def _visual_outputs(
+    path: str, pose, report, video_out: str | None, report_out: str | None, quiet: bool  # noqa: ANN001
+) -> None:
+    """The HTML report (quick) and then the annotated video (a second pass over the frames)."""
+    from formcheck.api import html_report, write_annotated_video
+
+    if report_out:
+        _write(html_report(report, video=path), report_out)
+        if not quiet and report_out != "-":
+            click.echo(f"report written to {report_out}", err=True)
+    if video_out:
+        progress = _Progress(not quiet, "video")
+        try:
+            result = write_annotated_video(path, pose, report, video_out, progress=progress)
+        finally:
+            progress.close()
+        if result.warning:
+            click.echo(f"warning: {result.warning}", err=True)
+        if not quiet:
+            click.echo(f"annotated video written to {result.path} ({result.codec})", err=True)
 
 
 def _check_suffix(dest: str) -> str:

@@ -1,0 +1,122 @@
+"""One frame's slice of the analysis, in the shape the annotators draw from.
+
+Pure numpy (no cv2, no mediapipe): the annotated video and a live window build the same
+``FrameView`` and hand it to the same annotators, and tests can make one by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from formcheck.analysis.zones import zone_of
+from formcheck.config import ZONES, ScoreConfig, Zone
+from formcheck.types import Fault, PoseSequence, Report
+
+# what each phase of a rep is called on screen; "" (outside a rep) shows as rest
+PHASE_WORDS = {"eccentric": "lowering", "concentric": "lifting", "": "rest"}
+
+
+@dataclass(frozen=True)
+class FrameView:
+    """What the analysis says about frame ``index``; every annotator draws from this alone.
+
+    Sides are (left, right), the lifter's own. Missing values are NaN (angles) or "" (zone head),
+    never 0, so a gauge can tell "straight knee" from "not measured".
+    """
+
+    index: int
+    t_s: float
+    xy_px: np.ndarray  # (33, 2) image landmarks in pixels of the frame drawn on; NaN if not found
+    visibility: np.ndarray  # (33,) 0..1; 0 where not found
+    detected: bool  # the lifter was found in this frame
+    knee_deg: tuple[float, float]  # knee flexion per leg, 0 = straight
+    knee_head: tuple[str, str]  # the hamstring head whose zone each knee is in, "" for none
+    zones: tuple[Zone, ...]  # the zone windows the report was scored with
+    toe_deg: tuple[float, float]  # toe rotation per foot, + = out
+    lumbar_ext_deg: float  # low back's extension past neutral, + = arched; NaN if not measured
+    lumbar_flag_deg: float  # a rep is flagged when its extension runs above this
+    lumbar_judged: bool  # the analysis judges the low back for this set (hinges only)
+    rep: int  # 1-based rep this frame belongs to, 0 outside reps
+    phase: str  # "eccentric", "concentric" or "" outside reps
+    reps_done: int  # reps completed by this frame
+    faults: tuple[Fault, ...]  # faults whose time span covers t_s
+    view: str  # "side", "front", "oblique" or "unknown"
+
+    def __post_init__(self) -> None:
+        if self.xy_px.shape != (33, 2):
+            raise ValueError(f"xy_px: expected shape (33, 2), got {self.xy_px.shape}")
+        if self.visibility.shape != (33,):
+            raise ValueError(f"visibility: expected shape (33,), got {self.visibility.shape}")
+
+    @property
+    def phase_word(self) -> str:
+        """The phase as a lifter says it: "lowering", "lifting" or "rest"."""
+        return PHASE_WORDS.get(self.phase, self.phase)
+
+    def scaled(self, sx: float, sy: float) -> FrameView:
+        """The same view with landmarks scaled, for a frame of another size than the pose's."""
+        xy = self.xy_px * np.array([sx, sy], dtype=self.xy_px.dtype)
+        return replace(self, xy_px=xy)
+
+
+def _value(arr: np.ndarray, i: int, default: float = float("nan")) -> float:
+    """arr[i] as a float, ``default`` past the end (a report shorter than the video)."""
+    return float(arr[i]) if 0 <= i < len(arr) else default
+
+
+def _pair(arr: np.ndarray, i: int) -> tuple[float, float]:
+    """Row i of an (n, 2) per-side array, NaN past the end."""
+    if 0 <= i < len(arr):
+        return float(arr[i, 0]), float(arr[i, 1])
+    return float("nan"), float("nan")
+
+
+def reps_done_at(report: Report, i: int) -> int:
+    """Reps whose last frame is at or before frame i."""
+    return sum(1 for s in report.reps if s.rep.i_end <= i)
+
+
+def faults_at(faults: list[Fault] | tuple[Fault, ...], t_s: float) -> tuple[Fault, ...]:
+    """Faults whose [start_s, end_s] span covers t_s (a set-level fault counts at every time)."""
+    if not np.isfinite(t_s):
+        return ()
+    return tuple(f for f in faults if f.start_s <= t_s <= f.end_s)
+
+
+def frame_view(
+    report: Report, pose: PoseSequence, i: int, score: ScoreConfig | None = None
+) -> FrameView:
+    """The analysis of frame ``i`` (pose and report index i). Raises IndexError past the pose.
+
+    Report arrays shorter than the pose (never expected, but a video and its report can disagree)
+    read as missing rather than failing. ``score`` gives the lumbar flag threshold (defaults).
+    """
+    if not 0 <= i < len(pose):
+        raise IndexError(f"frame {i} is outside the pose's {len(pose)} frames")
+    score = score or ScoreConfig()
+    zones = tuple(report.zone_defs) or ZONES
+    m = report.measures
+    knee = _pair(m.knee_deg.values, i)
+    heads = zone_of(np.array(knee), zones)
+    t_s = float(pose.t_s[i])
+    return FrameView(
+        index=i,
+        t_s=t_s,
+        xy_px=np.asarray(pose.xy_px[i], dtype=np.float32),
+        visibility=np.asarray(pose.visibility[i], dtype=np.float32),
+        detected=bool(pose.detected[i]),
+        knee_deg=knee,
+        knee_head=(str(heads[0]), str(heads[1])),
+        zones=zones,
+        toe_deg=_pair(m.toe_deg.values, i),
+        lumbar_ext_deg=_value(report.lumbar_ext_deg, i),
+        lumbar_flag_deg=score.lumbar_flag_deg,
+        lumbar_judged=report.family == "hinge",  # as analysis.pipeline raises lumbar faults
+        rep=int(_value(report.rep_of_frame, i, 0)),
+        phase=str(report.phase_of_frame[i]) if i < len(report.phase_of_frame) else "",
+        reps_done=reps_done_at(report, i),
+        faults=faults_at(report.faults, t_s),
+        view=report.view.view,
+    )
