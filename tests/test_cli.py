@@ -205,3 +205,11 @@ def test_video_and_report_from_a_rendered_set(tmp_path: Path) -> None:
     assert video.stat().st_size > 10_000
     html = page.read_text(encoding="utf-8")
     assert html.count("data:image/jpeg") == 3
+
+
+@pytest.mark.parametrize("option", ["--video", "--report", "--json", "--csv"])
+def test_output_into_a_missing_folder_fails_before_any_work(tmp_path: Path, option: str) -> None:
+    clip = Path(__file__).parent / "data" / "renders" / "rdl_y90_p0_b5_arched_soft_neutral.mp4"
+    r = run("analyze", str(clip), option, str(tmp_path / "no" / "such" / "out.x"), "-q")
+    assert r.exit_code == 1
+    assert "does not exist" in r.output and "Traceback" not in r.output

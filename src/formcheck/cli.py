@@ -106,6 +106,8 @@ def analyze(
             raise InvalidOption(
                 f"--video draws on the original video, and {path} is a pose file: give the video"
             )
+        for dest in (json_out, csv_out, save_pose, video_out, report_out):
+            _check_folder(dest)  # before the pose model runs, not after
         try:
             report, pose = analyze_with_pose(path, exercise=exercise, model=model, progress=progress)
         finally:
@@ -145,6 +147,11 @@ def _visual_outputs(
             click.echo(f"warning: {result.warning}", err=True)
         if not quiet:
             click.echo(f"annotated video written to {result.path} ({result.codec})", err=True)
+
+
+def _check_folder(dest: str | None) -> None:
+    if dest and dest != "-" and not Path(dest).resolve().parent.is_dir():
+        raise FormcheckError(f"cannot write {dest}: the folder {Path(dest).parent} does not exist")
 
 
 def _check_suffix(dest: str) -> str:
