@@ -10,23 +10,22 @@ as the nearest of the palette's colours).
 from __future__ import annotations
 
 import math
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
 from formcheck.config import ZONES, ScoreConfig
+from formcheck.io.video import open_video
+from formcheck.render import annotators as A
+from formcheck.render.frame_view import FrameView, frame_view
 from formcheck.types import Fault, PoseSequence, Report
-
-cv2 = pytest.importorskip("cv2")
-
-from formcheck.io.video import open_video  # noqa: E402
-from formcheck.render import annotators as A  # noqa: E402
-from formcheck.render.frame_view import FrameView, frame_view  # noqa: E402
-from formcheck.render.video_out import (  # noqa: E402
+from formcheck.render.video_out import (
     CODEC_WARNING,
     FALLBACK_FOURCC,
     annotate_video,
@@ -50,8 +49,51 @@ def annotated(analysed, tmp_path_factory) -> Path:
     report, pose = analysed
     out = tmp_path_factory.mktemp("annot") / "annotated.mp4"
     path, codec = annotate_video(CLIP, pose, report, out)
-    assert path == out and codec in ("avc1", "H264", FALLBACK_FOURCC)
+    # the test extra installs imageio-ffmpeg, so this is the H.264 a browser plays
+    assert path == out and codec == "libx264"
     return out
+
+
+def test_the_annotated_video_is_h264(annotated: Path) -> None:
+    cap = cv2.VideoCapture(str(annotated))
+    try:
+        fourcc = int(cap.get(cv2.CAP_PROP_FOURCC)).to_bytes(4, "little").decode(errors="replace")
+    finally:
+        cap.release()
+    assert fourcc.lower() in ("avc1", "h264")
+
+
+def test_a_browser_plays_the_annotated_video(annotated: Path, tmp_path: Path) -> None:
+    """Headless Chromium loads it to the end (readyState 4) at the input's size and duration."""
+    from test_html_report import chromium
+
+    shutil.copyfile(annotated, tmp_path / "v.mp4")
+    (tmp_path / "t.html").write_text(
+        '<div id="r">pending</div><video id="v" src="v.mp4" muted preload="auto"></video><script>'
+        'setTimeout(function(){var v=document.getElementById("v");document.getElementById("r")'
+        '.textContent=[v.readyState,v.error?v.error.code:0,v.videoWidth,v.videoHeight,v.duration]'
+        '.join(",")},3000)</script>'
+    )
+    out = subprocess.run(
+        [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
+         "--virtual-time-budget=8000", "--dump-dom", (tmp_path / "t.html").as_uri()],
+        capture_output=True, text=True, timeout=120,
+    ).stdout
+    state, error, w, h, duration = out.split('<div id="r">')[1].split("<")[0].split(",")
+    assert (state, error, w, h) == ("4", "0", "360", "640")
+    assert float(duration) == pytest.approx(11.7, abs=0.05)
+
+
+def test_without_ffmpeg_opencv_writes_with_a_warning(analysed, tmp_path: Path) -> None:
+    report, pose = analysed
+    result = annotate_video(CLIP, pose, report, tmp_path / "plain.mp4", use_ffmpeg=False)
+    assert result.codec in ("avc1", "H264", FALLBACK_FOURCC)
+    assert (result.warning is None) == (result.codec != FALLBACK_FOURCC)
+    cap = cv2.VideoCapture(str(result.path))
+    try:
+        assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == len(pose)
+    finally:
+        cap.release()
 
 
 def _frames(path: Path, wanted: set[int]) -> dict[int, np.ndarray]:

@@ -4,8 +4,10 @@ Frame i of the output is frame i of the source with frame i of the analysis draw
 output has the source's size and frame count, no audio, and a constant frame rate chosen so its
 duration matches the source's timestamps (``output_fps``).
 
-Codec: H.264 ('avc1', then 'H264') so browsers and phones play it, else MPEG-4 Part 2 ('mp4v')
-with ``CODEC_WARNING``. Each candidate is proven by writing and decoding back a two-frame probe
+Codec: H.264 so browsers and phones play it. With the optional ``imageio-ffmpeg`` package
+(``pip install 'formcheck[h264]'``; its bundled FFmpeg binary has libx264) frames are piped to that
+FFmpeg ('libx264', yuv420p, +faststart). Otherwise OpenCV's writer: 'avc1', then 'H264', else
+MPEG-4 Part 2 ('mp4v') with ``CODEC_WARNING``. Each candidate is proven by writing and decoding back a two-frame probe
 file, because a writer can report ``isOpened()`` and still produce nothing. The opencv-contrib
 5.1.0 wheel this project installs has FFmpeg but no software H.264 encoder (no libx264 or
 OpenH264): 'avc1' maps to h264_v4l2m2m, a hardware encoder that fails without a V4L2 device, so
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import math
 import os
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -36,8 +39,10 @@ Progress = Callable[[int, int], None]  # (frames done, frames expected or -1), a
 
 H264_FOURCCS = ("avc1", "H264")
 FALLBACK_FOURCC = "mp4v"
+FFMPEG_H264 = "libx264"
 CODEC_WARNING = (
-    "H.264 encoder not available; wrote MPEG-4 Part 2, which some browsers will not play"
+    "H.264 encoder not available; wrote MPEG-4 Part 2, which some browsers will not play "
+    "(pip install 'formcheck[h264]' for H.264)"
 )
 FALLBACK_FPS = 30.0  # only when neither timestamps nor the container give a rate
 FPS_AGREE_REL = 0.001  # the container's rate is used when it matches the timestamps this closely
@@ -47,12 +52,63 @@ class AnnotatedVideo(NamedTuple):
     """What :func:`annotate_video` wrote: unpacks as ``(path, codec)``."""
 
     path: Path
-    codec: str  # the fourcc written: "avc1", "H264" or "mp4v"
+    codec: str  # "libx264" (FFmpeg pipe), or OpenCV's fourcc: "avc1", "H264" or "mp4v"
 
     @property
     def warning(self) -> str | None:
         """One line for the user when the file is not H.264, else None."""
-        return None if self.codec in H264_FOURCCS else CODEC_WARNING
+        return None if self.codec in (FFMPEG_H264, *H264_FOURCCS) else CODEC_WARNING
+
+
+def bundled_ffmpeg() -> str | None:
+    """The FFmpeg executable of the optional imageio-ffmpeg package, or None without it."""
+    try:
+        import imageio_ffmpeg
+    except ImportError:
+        return None
+    try:
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except RuntimeError:
+        return None
+
+
+class FfmpegH264Writer:
+    """cv2.VideoWriter's write/release/isOpened over a pipe to FFmpeg encoding H.264 (libx264).
+
+    yuv420p (what browsers decode) needs even sides: an odd side gets one black pixel of padding.
+    """
+
+    def __init__(self, exe: str, path: str, fps: float, size_wh: tuple[int, int]) -> None:
+        w, h = size_wh
+        cmd = [
+            exe, "-hide_banner", "-loglevel", "error", "-y",
+            "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", f"{w}x{h}", "-r", f"{fps:.6f}", "-i", "-",
+            "-an", "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", FFMPEG_H264, "-preset", "veryfast",
+            "-crf", "20", "-pix_fmt", "yuv420p", "-movflags", "+faststart", path,
+        ]
+        self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        self._failed = False
+
+    def isOpened(self) -> bool:  # noqa: N802 - cv2.VideoWriter's name
+        return self._proc.poll() is None
+
+    def write(self, frame: np.ndarray) -> None:
+        if self._failed:
+            return
+        try:
+            self._proc.stdin.write(np.ascontiguousarray(frame, dtype=np.uint8).tobytes())
+        except BrokenPipeError:
+            self._failed = True
+
+    def release(self) -> None:
+        if self._proc.stdin and not self._proc.stdin.closed:
+            try:
+                self._proc.stdin.close()
+            except BrokenPipeError:
+                self._failed = True
+        err = self._proc.stderr.read().decode(errors="replace") if self._proc.stderr else ""
+        if self._proc.wait() != 0 or self._failed:
+            raise OSError(f"FFmpeg could not write the video: {err.strip()[:300]}")
 
 
 @contextmanager
@@ -145,13 +201,15 @@ def annotate_video(
     annotators: Sequence[Annotator] = DEFAULT_ANNOTATORS,
     score: ScoreConfig | None = None,
     codecs: Sequence[str] = H264_FOURCCS,
+    use_ffmpeg: bool | None = None,
 ) -> AnnotatedVideo:
     """Write ``src_path`` with the analysis drawn on each frame to ``out_path`` (an .mp4).
 
     ``pose`` and ``report`` must come from the same video (and the same ``transform``, which is
     applied to every decoded frame before drawing, as in :func:`formcheck.api.analyze`). Frames
     past the end of the pose are written undrawn; a pose made at another frame size is scaled to
-    the frames. ``score`` supplies the lumbar flag threshold (the defaults otherwise). Returns
+    the frames. ``score`` supplies the lumbar flag threshold (the defaults otherwise).
+    ``use_ffmpeg``: None uses imageio-ffmpeg's H.264 when installed, False forces OpenCV. Returns
     ``(path, codec)``; ``.warning`` holds the line to show when the codec is not H.264.
     Raises the io errors (InputNotFound, NotAVideo) for a bad source, OSError if the output cannot
     be written.
@@ -161,14 +219,19 @@ def annotate_video(
         info = video.info
         size_wh = (info.width_px, info.height_px)
         fps = output_fps(pose.t_s, info.fps_nominal)
-        codec = choose_codec(size_wh, fps, codecs)
-        with _quiet_stderr():
-            writer = _open_writer(os.fspath(out), codec, fps, size_wh)
-        if not writer.isOpened():
-            writer.release()
-            raise OSError(
-                f"cannot write a video to {out} (check the folder exists and is writable)"
-            )
+        exe = bundled_ffmpeg() if use_ffmpeg is not False else None
+        if exe:
+            codec = FFMPEG_H264
+            writer = FfmpegH264Writer(exe, os.fspath(out), fps, size_wh)
+        else:
+            codec = choose_codec(size_wh, fps, codecs)
+            with _quiet_stderr():
+                writer = _open_writer(os.fspath(out), codec, fps, size_wh)
+            if not writer.isOpened():
+                writer.release()
+                raise OSError(
+                    f"cannot write a video to {out} (check the folder exists and is writable)"
+                )
         sx = info.width_px / pose.width_px if pose.width_px else 1.0
         sy = info.height_px / pose.height_px if pose.height_px else 1.0
         rescale = not (math.isclose(sx, 1.0) and math.isclose(sy, 1.0))
