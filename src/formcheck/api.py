@@ -126,35 +126,44 @@ def analyze(
 MAX_THUMBNAILS = 12  # stills embedded in one HTML report
 
 
+def still_times_s(report: Report) -> list[float]:
+    """The moments the HTML report shows a still of (one per fault, at most MAX_THUMBNAILS)."""
+    from formcheck.report.html_report import flagged_frame_times_s
+
+    return flagged_frame_times_s(report)[:MAX_THUMBNAILS]
+
+
 def html_report(
     report: Report, video: str | Path | None = None,
     transform: Callable[[np.ndarray], np.ndarray] | None = None,
+    stills: dict[float, bytes] | None = None,
 ) -> str:
-    """The one-file HTML report; with the source ``video``, stills of the flagged moments are
-    embedded (a pose file has no pixels to show)."""
-    from formcheck.report.html_report import flagged_frame_times_s, to_html
+    """The one-file HTML report. ``stills`` (time -> JPEG) are embedded; without them and given the
+    source ``video``, the flagged moments are grabbed from it (a pose file has no pixels)."""
+    from formcheck.report.html_report import to_html
 
-    stills = None
-    if video is not None and not is_pose_file(video):
+    if stills is None and video is not None and not is_pose_file(video):
         from formcheck.render.thumbnails import grab_stills
 
-        stills = grab_stills(video, flagged_frame_times_s(report)[:MAX_THUMBNAILS], transform)
+        stills = grab_stills(video, still_times_s(report), transform)
     return to_html(report, stills)
 
 
 def write_annotated_video(
     video: str | Path, pose: PoseSequence, report: Report, out: str | Path,
     progress: Progress | None = None, transform: Callable[[np.ndarray], np.ndarray] | None = None,
-    config: Config | None = None,
+    config: Config | None = None, stills: dict[float, bytes] | None = None,
 ):  # noqa: ANN201 - render.video_out.AnnotatedVideo: (path, codec) and .warning
-    """Write the set with the measures drawn on every frame (a second pass over the video)."""
+    """Write the set with the measures drawn on every frame (a second pass over the video);
+    ``stills`` keyed by time are filled with the annotated frames at those times."""
     from formcheck.errors import FormcheckError
     from formcheck.render.video_out import annotate_video
 
     cfg = config or Config()
     try:
         return annotate_video(
-            video, pose, report, out, transform=transform, progress=progress, score=cfg.score
+            video, pose, report, out, transform=transform, progress=progress, score=cfg.score,
+            stills=stills,
         )
     except OSError as exc:
         raise FormcheckError(f"cannot write {out}: {exc.strerror or exc}") from exc

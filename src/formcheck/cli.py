@@ -130,23 +130,27 @@ def analyze(
 def _visual_outputs(
     path: str, pose, report, video_out: str | None, report_out: str | None, quiet: bool  # noqa: ANN001
 ) -> None:
-    """The HTML report (quick) and then the annotated video (a second pass over the frames)."""
-    from formcheck.api import html_report, write_annotated_video
+    """The annotated video (a second pass over the frames, which also takes the report's stills)
+    and the HTML report."""
+    from formcheck.api import html_report, still_times_s, write_annotated_video
 
-    if report_out:
-        _write(html_report(report, video=path), report_out)
-        if not quiet and report_out != "-":
-            click.echo(f"report written to {report_out}", err=True)
+    stills = None
     if video_out:
+        stills = dict.fromkeys(still_times_s(report), b"") if report_out else None
         progress = _Progress(not quiet, "video")
         try:
-            result = write_annotated_video(path, pose, report, video_out, progress=progress)
+            result = write_annotated_video(path, pose, report, video_out, progress=progress, stills=stills)
         finally:
             progress.close()
         if result.warning:
             click.echo(f"warning: {result.warning}", err=True)
         if not quiet:
             click.echo(f"annotated video written to {result.path} ({result.codec})", err=True)
+        stills = {t: jpg for t, jpg in (stills or {}).items() if jpg}
+    if report_out:
+        _write(html_report(report, video=path, stills=stills), report_out)
+        if not quiet and report_out != "-":
+            click.echo(f"report written to {report_out}", err=True)
 
 
 def _check_folder(dest: str | None) -> None:

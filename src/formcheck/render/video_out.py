@@ -33,6 +33,7 @@ from formcheck.config import ScoreConfig
 from formcheck.io.video import open_video
 from formcheck.render.annotators import DEFAULT_ANNOTATORS, Annotator, annotate_frame
 from formcheck.render.frame_view import frame_view
+from formcheck.render.thumbnails import jpeg_bytes
 from formcheck.types import PoseSequence, Report
 
 Progress = Callable[[int, int], None]  # (frames done, frames expected or -1), as in formcheck.api
@@ -202,6 +203,7 @@ def annotate_video(
     score: ScoreConfig | None = None,
     codecs: Sequence[str] = H264_FOURCCS,
     use_ffmpeg: bool | None = None,
+    stills: dict[float, bytes] | None = None,
 ) -> AnnotatedVideo:
     """Write ``src_path`` with the analysis drawn on each frame to ``out_path`` (an .mp4).
 
@@ -209,7 +211,9 @@ def annotate_video(
     applied to every decoded frame before drawing, as in :func:`formcheck.api.analyze`). Frames
     past the end of the pose are written undrawn; a pose made at another frame size is scaled to
     the frames. ``score`` supplies the lumbar flag threshold (the defaults otherwise).
-    ``use_ffmpeg``: None uses imageio-ffmpeg's H.264 when installed, False forces OpenCV. Returns
+    ``use_ffmpeg``: None uses imageio-ffmpeg's H.264 when installed, False forces OpenCV.
+    ``stills``: a dict whose keys are times (s); each gets the JPEG of the first annotated frame at
+    or after it, so the HTML report needs no pass of its own. Returns
     ``(path, codec)``; ``.warning`` holds the line to show when the codec is not H.264.
     Raises the io errors (InputNotFound, NotAVideo) for a bad source, OSError if the output cannot
     be written.
@@ -236,8 +240,9 @@ def annotate_video(
         sy = info.height_px / pose.height_px if pose.height_px else 1.0
         rescale = not (math.isclose(sx, 1.0) and math.isclose(sy, 1.0))
         expected = len(pose) if len(pose) else info.n_frames_nominal
+        wanted = sorted(stills) if stills is not None else []
         try:
-            for i, (_, frame) in enumerate(video):
+            for i, (t_s, frame) in enumerate(video):
                 if frame.shape[1::-1] != size_wh:
                     frame = cv2.resize(frame, size_wh, interpolation=cv2.INTER_AREA)
                 frame = np.ascontiguousarray(frame)  # a transform may hand back a strided view
@@ -245,6 +250,8 @@ def annotate_video(
                     view = frame_view(report, pose, i, score)
                     annotate_frame(frame, view.scaled(sx, sy) if rescale else view, annotators)
                 writer.write(frame)
+                while wanted and t_s >= wanted[0] - 1e-6:
+                    stills[wanted.pop(0)] = jpeg_bytes(frame)
                 if progress:
                     progress(i + 1, expected)
         finally:
