@@ -116,7 +116,7 @@ def analyze(
             from formcheck.io.landmarks import save_pose as _save
 
             _save(pose, _check_suffix(save_pose))
-        _emit(report, json_out, csv_out, quiet)
+        _emit(report, json_out, csv_out, quiet or report_out == "-")  # stdout: the page alone
         _visual_outputs(path, pose, report, video_out, report_out, quiet)
         if report.truncated:
             raise PartialVideo(
@@ -130,11 +130,14 @@ def analyze(
 def _visual_outputs(
     path: str, pose, report, video_out: str | None, report_out: str | None, quiet: bool  # noqa: ANN001
 ) -> None:
-    """The annotated video (a second pass over the frames, which also takes the report's stills)
-    and the HTML report."""
+    """The HTML report and the annotated video (a second pass over the frames). With both, the
+    page is written first without stills, so an interrupted video loses nothing else, and then
+    again with the annotated frames the video's pass took at the flagged moments."""
     from formcheck.api import html_report, still_times_s, write_annotated_video
 
-    stills = None
+    to_stdout = report_out == "-"
+    if report_out and not (video_out and to_stdout):  # stdout gets the page once, at the end
+        _write(html_report(report, video=None if video_out else path), report_out)
     if video_out:
         stills = dict.fromkeys(still_times_s(report), b"") if report_out else None
         progress = _Progress(not quiet, "video")
@@ -146,11 +149,11 @@ def _visual_outputs(
             click.echo(f"warning: {result.warning}", err=True)
         if not quiet:
             click.echo(f"annotated video written to {result.path} ({result.codec})", err=True)
-        stills = {t: jpg for t, jpg in (stills or {}).items() if jpg}
-    if report_out:
-        _write(html_report(report, video=path, stills=stills), report_out)
-        if not quiet and report_out != "-":
-            click.echo(f"report written to {report_out}", err=True)
+        taken = {t: jpg for t, jpg in (stills or {}).items() if jpg}
+        if report_out and (taken or to_stdout):
+            _write(html_report(report, stills=taken), report_out)
+    if report_out and not quiet and not to_stdout:
+        click.echo(f"report written to {report_out}", err=True)
 
 
 def _check_folder(dest: str | None) -> None:
