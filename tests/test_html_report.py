@@ -24,14 +24,9 @@ import pytest
 from conftest import POSES
 from formcheck.analysis.pipeline import analyze_pose
 from formcheck.io.landmarks import load_pose
-from formcheck.report.html_report import (
-    CSP,
-    HEAD_COLOURS,
-    flagged_frame_times_s,
-    line_path_d,
-    to_html,
-)
+from formcheck.report.html_report import CSP, HEAD_COLOURS, flagged_frame_times_s, to_html
 from formcheck.report.json_report import to_dict
+from formcheck.report.svg import line_path_d
 from formcheck.types import Fault, Report
 from synthetic import side_view_pose
 

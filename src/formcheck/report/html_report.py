@@ -24,6 +24,17 @@ import numpy as np
 from formcheck import __version__
 from formcheck.analysis.pipeline import FAMILY_NAMES, HEAD_NAMES, both_sides
 from formcheck.config import MeasureConfig, ScoreConfig, Zone
+from formcheck.report.svg import (
+    Frame,
+    axes,
+    decimate,
+    line_path_d,
+    nice_ceil,
+    nice_ticks,
+    rect,
+    runs,
+    svg_open,
+)
 from formcheck.report.text_report import SHORT
 from formcheck.types import REASONS, SIDES, Channel, Fault, LegZones, RepScore, Report
 
@@ -51,8 +62,6 @@ MEASURE_NAMES = {
 FAULT_NAMES = {"lumbar_extension": "back arched", "squatting": "squatted"}
 
 CHART_W = 760.0  # SVG user units; the SVG scales to the page width through its viewBox
-PAD_L, PAD_R, PAD_T, PAD_B = 52.0, 78.0, 26.0, 40.0
-MAX_LINE_POINTS = 1500  # longer series are averaged into this many buckets before drawing
 
 CSS = """
 :root{--ink:#1d232a;--muted:#5b6570;--line:#e3e6ea;--bg:#f4f5f7;--card:#fff;--bad:#c62828}
@@ -150,160 +159,13 @@ def _swatch(colour: str) -> str:
     return f'<i class="sw" style="background:{colour}"></i>'
 
 
-# ---------------------------------------------------------------- SVG plotting primitives
-
-
-@dataclass(frozen=True)
-class _Frame:
-    """Maps data (x, y) onto an SVG plot area: the area's pixel box and the data ranges it shows."""
-
-    width_px: float
-    height_px: float
-    x_lo: float
-    x_hi: float
-    y_lo: float
-    y_hi: float
-
-    @property
-    def left_px(self) -> float:
-        return PAD_L
-
-    @property
-    def right_px(self) -> float:
-        return self.width_px - PAD_R
-
-    @property
-    def top_px(self) -> float:
-        return PAD_T
-
-    @property
-    def bottom_px(self) -> float:
-        return self.height_px - PAD_B
-
-    def x(self, v):  # noqa: ANN001, ANN201 - floats or arrays alike
-        """Data x -> SVG x. NaN stays NaN."""
-        span = (self.x_hi - self.x_lo) or 1.0
-        return self.left_px + (np.asarray(v, float) - self.x_lo) / span * (self.right_px - self.left_px)
-
-    def y(self, v):  # noqa: ANN001, ANN201
-        """Data y -> SVG y (up is up), clamped to the plot area. NaN stays NaN."""
-        span = (self.y_hi - self.y_lo) or 1.0
-        v = np.clip(np.asarray(v, float), self.y_lo, self.y_hi)
-        return self.bottom_px - (v - self.y_lo) / span * (self.bottom_px - self.top_px)
-
-
-def nice_ticks(lo: float, hi: float, target: int = 6) -> np.ndarray:
-    """Round tick values (steps of 1, 2, 2.5 or 5 x 10^k) covering [lo, hi], about ``target`` of them."""
-    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
-        return np.array([lo]) if math.isfinite(lo) else np.zeros(0)
-    raw = (hi - lo) / max(target, 1)
-    mag = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw * 0.999)
-    start = math.ceil(lo / step - 1e-9) * step
-    return np.arange(start, hi + step * 1e-6, step)
-
-
-def nice_ceil(v: float) -> float:
-    """The smallest round tick value (as ``nice_ticks`` would place on [0, v]) at or above ``v``."""
-    step = float(np.diff(nice_ticks(0.0, v, 5))[0]) if v > 0 else 1.0
-    return step * math.ceil(v / step - 1e-9)
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """[start, end) index pairs of the True runs in a bool array."""
-    m = np.concatenate([[False], np.asarray(mask, bool), [False]]).astype(np.int8)
-    edges = np.flatnonzero(np.diff(m))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
-
-
-def line_path_d(x_px: np.ndarray, y_px: np.ndarray) -> str:
-    """An SVG path ``d`` through the points, broken wherever x or y is NaN.
-
-    Each unbroken run becomes its own ``M`` subpath, so a gap in the data is a gap in the line
-    (never a drop to 0 or a straight bridge across it). A lone point is drawn as a zero-length
-    subpath, which a round line cap shows as a dot.
-    """
-    x_px, y_px = np.asarray(x_px, float), np.asarray(y_px, float)
-    parts = []
-    for a, b in _runs(np.isfinite(x_px) & np.isfinite(y_px)):
-        pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(x_px[a:b], y_px[a:b]))
-        parts.append(f"M{pts}" if b - a > 1 else f"M{pts}h0")
-    return "".join(parts)
-
-
-def decimate(
-    t_s: np.ndarray, y: np.ndarray, max_points: int = MAX_LINE_POINTS
-) -> tuple[np.ndarray, np.ndarray]:
-    """Average a long series into ``max_points`` equal-count buckets so the page stays small.
-
-    A bucket is NaN only when all its samples are, so gaps longer than a bucket (a fraction of a
-    pixel at chart width) survive and shorter ones are bridged by their neighbours' mean.
-    """
-    t_s, y = np.asarray(t_s, float), np.asarray(y, float)
-    if len(t_s) <= max_points:
-        return t_s, y
-    edges = np.linspace(0, len(t_s), max_points + 1).astype(int)
-    ok = np.isfinite(y)
-    sums = np.add.reduceat(np.where(ok, y, 0.0), edges[:-1])
-    counts = np.add.reduceat(ok.astype(float), edges[:-1])
-    t_mid = np.add.reduceat(t_s, edges[:-1]) / np.diff(edges)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return t_mid, np.where(counts > 0, sums / counts, np.nan)
-
-
-def _svg_open(width_px: float, height_px: float, label: str) -> str:
-    return (
-        f'<svg viewBox="0 0 {width_px:.0f} {height_px:.0f}" role="img" aria-label="{_e(label)}" '
-        f'preserveAspectRatio="xMidYMid meet"><title>{_e(label)}</title>'
-    )
-
-
-def _axes(f: _Frame, x_ticks: np.ndarray, y_ticks: np.ndarray, x_label: str, y_label: str,
-          x_fmt: str = "{:g}", y_fmt: str = "{:g}") -> str:
-    """Grid lines, tick labels and axis titles for a plot area."""
-    out = []
-    for v in y_ticks:
-        y = float(f.y(v))
-        out.append(f'<line x1="{f.left_px:.1f}" x2="{f.right_px:.1f}" y1="{y:.1f}" y2="{y:.1f}" '
-                   'stroke="#e6e8eb" stroke-width="1"/>')
-        out.append(f'<text x="{f.left_px - 7:.1f}" y="{y + 4.5:.1f}" text-anchor="end" font-size="13" '
-                   f'fill="#5b6570">{_e(y_fmt.format(v))}</text>')
-    for v in x_ticks:
-        x = float(f.x(v))
-        out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{f.bottom_px:.1f}" y2="{f.bottom_px + 5:.1f}" '
-                   'stroke="#9aa2ab" stroke-width="1"/>')
-        out.append(f'<text x="{x:.1f}" y="{f.bottom_px + 19:.1f}" text-anchor="middle" font-size="13" '
-                   f'fill="#5b6570">{_e(x_fmt.format(v))}</text>')
-    out.append(f'<line x1="{f.left_px:.1f}" x2="{f.right_px:.1f}" y1="{f.bottom_px:.1f}" '
-               f'y2="{f.bottom_px:.1f}" stroke="#9aa2ab" stroke-width="1"/>')
-    out.append(f'<text x="{(f.left_px + f.right_px) / 2:.1f}" y="{f.height_px - 6:.1f}" '
-               f'text-anchor="middle" font-size="13" fill="#5b6570">{_e(x_label)}</text>')
-    cy = (f.top_px + f.bottom_px) / 2
-    out.append(f'<text x="14" y="{cy:.1f}" transform="rotate(-90 14 {cy:.1f})" text-anchor="middle" '
-               f'font-size="13" fill="#5b6570">{_e(y_label)}</text>')
-    return "".join(out)
-
-
-def _rect(f: _Frame, x0: float, x1: float, y0: float, y1: float, fill: str, opacity: float,
-          cls: str = "", title: str = "", extra: str = "") -> str:
-    """A data-space rectangle (x0..x1, y0..y1) clipped to the plot area, with an optional tooltip."""
-    xa, xb = sorted((float(f.x(max(x0, f.x_lo))), float(f.x(min(x1, f.x_hi)))))
-    ya, yb = sorted((float(f.y(y0)), float(f.y(y1))))
-    if xb - xa <= 0 or yb - ya <= 0:
-        return ""
-    c = f' class="{cls}"' if cls else ""
-    tip = f"<title>{_e(title)}</title>" if title else ""
-    return (f'<rect{c}{extra} x="{xa:.1f}" y="{ya:.1f}" width="{xb - xa:.1f}" height="{yb - ya:.1f}" '
-            f'fill="{fill}" fill-opacity="{opacity}">{tip}</rect>')
-
-
-def _time_frame(report: Report, height_px: float, y_lo: float, y_hi: float) -> _Frame:
+def _time_frame(report: Report, height_px: float, y_lo: float, y_hi: float) -> Frame:
     t = report.measures.t_s
     t0, t1 = (float(t[0]), float(t[-1])) if len(t) else (0.0, 1.0)
-    return _Frame(CHART_W, height_px, t0, t1 if t1 > t0 else t0 + 1.0, y_lo, y_hi)
+    return Frame(CHART_W, height_px, t0, t1 if t1 > t0 else t0 + 1.0, y_lo, y_hi)
 
 
-def _rep_spans(report: Report, f: _Frame) -> str:
+def _rep_spans(report: Report, f: Frame) -> str:
     """Each rep as a light vertical band with its number on top (red when the rep has a flag)."""
     out = []
     for s in report.reps:
@@ -311,7 +173,7 @@ def _rep_spans(report: Report, f: _Frame) -> str:
         flagged = bool(s.faults)
         tip = f"rep {r.index}: {r.start_s:.1f}-{r.end_s:.1f} s" + (
             "; " + "; ".join(x.message for x in s.faults) if flagged else "")
-        out.append(_rect(f, r.start_s, r.end_s, f.y_lo, f.y_hi, "#1d232a", 0.05, "rep-span", tip))
+        out.append(rect(f, r.start_s, r.end_s, f.y_lo, f.y_hi, "#1d232a", 0.05, "rep-span", tip))
         xm = float(f.x((r.start_s + r.end_s) / 2))
         colour = FLAG_COLOUR if flagged else "#5b6570"
         out.append(f'<text x="{xm:.1f}" y="{f.top_px - 8:.1f}" text-anchor="middle" font-size="12" '
@@ -319,7 +181,7 @@ def _rep_spans(report: Report, f: _Frame) -> str:
     return "".join(out)
 
 
-def _leg_lines(f: _Frame, t_s: np.ndarray, values: np.ndarray, name: str) -> str:
+def _leg_lines(f: Frame, t_s: np.ndarray, values: np.ndarray, name: str) -> str:
     """One path per leg of an (n, 2) series, NaN gaps left open."""
     out = []
     for k, side in enumerate(SIDES):
@@ -421,16 +283,16 @@ def _knee_section(report: Report) -> str:
     bands = []
     for z in report.zone_defs:
         colour = _head_colour(z.head)
-        bands.append(_rect(f, f.x_lo, f.x_hi, z.lo_deg, z.hi_deg, colour, 0.2, "band",
+        bands.append(rect(f, f.x_lo, f.x_hi, z.lo_deg, z.hi_deg, colour, 0.2, "band",
                            f"{z.label}: {z.lo_deg:g}-{z.hi_deg:g} deg", f' data-head="{_e(z.head)}"'))
         ym = float(f.y((max(z.lo_deg, f.y_lo) + min(z.hi_deg, f.y_hi)) / 2))
         bands.append(f'<text x="{f.right_px + 6:.1f}" y="{ym + 4.5:.1f}" font-size="12.5" font-weight="600" '
                      f'fill="{colour}">{_e(SHORT.get(z.head, z.head))}</text>')
     svg = (
-        _svg_open(f.width_px, f.height_px, "Knee flexion per leg over time, with each head's zone")
+        svg_open(f.width_px, f.height_px, "Knee flexion per leg over time, with each head's zone")
         + "".join(bands)
         + _rep_spans(report, f)
-        + _axes(f, nice_ticks(f.x_lo, f.x_hi, 10), nice_ticks(f.y_lo, f.y_hi, 6), "time (s)",
+        + axes(f, nice_ticks(f.x_lo, f.x_hi, 10), nice_ticks(f.y_lo, f.y_hi, 6), "time (s)",
                 "knee flexion (°)")
         + _leg_lines(f, t, knee, "knee flexion")
         + "</svg>"
@@ -466,11 +328,11 @@ def _zone_bars_section(report: Report) -> str:
     heads = [z.head for z in report.zone_defs]
     top = max((z.measured_s for s in report.reps for z in s.zones), default=0.0)
     n = len(report.reps)
-    f = _Frame(CHART_W, 300.0, 0.5, n + 0.5, 0.0, nice_ceil(max(top, 0.5)))
+    f = Frame(CHART_W, 300.0, 0.5, n + 0.5, 0.0, nice_ceil(max(top, 0.5)))
     group_px = (f.right_px - f.left_px) / n
     bar_px = min(28.0, group_px * 0.36)
-    out = [_svg_open(f.width_px, f.height_px, "Seconds per head's zone, per rep and leg"),
-           _axes(f, np.zeros(0), nice_ticks(f.y_lo, f.y_hi, 5),
+    out = [svg_open(f.width_px, f.height_px, "Seconds per head's zone, per rep and leg"),
+           axes(f, np.zeros(0), nice_ticks(f.y_lo, f.y_hi, 5),
                  "rep (left bar = left leg, right bar = right leg)", "seconds")]
     for i, s in enumerate(report.reps):
         cx = float(f.x(i + 1))
@@ -490,7 +352,7 @@ def _zone_bars_section(report: Report) -> str:
     return _section("zone-bars", "Time in each head's zone, per rep", body)
 
 
-def _stacked_bar(f: _Frame, cx_px: float, width_px: float, z: LegZones, heads: list[str], rep: int,
+def _stacked_bar(f: Frame, cx_px: float, width_px: float, z: LegZones, heads: list[str], rep: int,
                  side: str) -> str:
     """One leg's seconds in one rep, stacked by head from the bottom, 'no zone' on top."""
     x0 = cx_px - width_px / 2
@@ -523,11 +385,11 @@ def _toe_section(report: Report) -> str:
     band = ScoreConfig().toe_dead_band_deg
     lim = max(15.0, 5.0 * math.ceil((float(np.nanmax(np.abs(toe))) + 3.0) / 5.0))
     n = len(report.reps)
-    f = _Frame(CHART_W, 280.0, 0.5, n + 0.5, -lim, lim)
-    out = [_svg_open(f.width_px, f.height_px, "Toe rotation per rep, each foot"),
-           _rect(f, f.x_lo, f.x_hi, -band, band, "#2e7d32", 0.14, "dead-band",
+    f = Frame(CHART_W, 280.0, 0.5, n + 0.5, -lim, lim)
+    out = [svg_open(f.width_px, f.height_px, "Toe rotation per rep, each foot"),
+           rect(f, f.x_lo, f.x_hi, -band, band, "#2e7d32", 0.14, "dead-band",
                  f"neutral: within ±{band:g} deg"),
-           _axes(f, np.zeros(0), nice_ticks(-lim, lim, 6), "rep", "toe rotation (°)")]
+           axes(f, np.zeros(0), nice_ticks(-lim, lim, 6), "rep", "toe rotation (°)")]
     out.append(f'<line x1="{f.left_px:.1f}" x2="{f.right_px:.1f}" y1="{float(f.y(0)):.1f}" '
                f'y2="{float(f.y(0)):.1f}" stroke="#2e7d32" stroke-width="1"/>')
     for label, y in (("toes out ↑", lim * 0.85), ("neutral", 0.0), ("toes in ↓", -lim * 0.85)):
@@ -553,7 +415,7 @@ def _toe_section(report: Report) -> str:
     return _section("toe", title, body)
 
 
-def _toe_marker(f: _Frame, cx_px: float, toe_deg: float, side_k: int, label: str) -> str:
+def _toe_marker(f: Frame, cx_px: float, toe_deg: float, side_k: int, label: str) -> str:
     """Left foot a circle, right foot a square; a missing foot gets a grey × on the zero line."""
     if not math.isfinite(toe_deg):
         return (f'<text x="{cx_px:.1f}" y="{float(f.y(0)) + 4.5:.1f}" text-anchor="middle" font-size="12" '
@@ -606,13 +468,13 @@ def _lumbar_section(report: Report) -> str:
     bottom = min(-10.0, float(np.min(finite)) - 3.0)
     f = _time_frame(report, 280.0, 5 * math.floor(bottom / 5), 5 * math.ceil(top / 5))
     flags = [x for x in report.faults if x.kind == "lumbar_extension"]
-    out = [_svg_open(f.width_px, f.height_px, "Low-back extension past neutral over time")]
-    out.append(_rect(f, f.x_lo, f.x_hi, cfg.lumbar_flag_deg, f.y_hi, FLAG_COLOUR, 0.06, "over-threshold"))
+    out = [svg_open(f.width_px, f.height_px, "Low-back extension past neutral over time")]
+    out.append(rect(f, f.x_lo, f.x_hi, cfg.lumbar_flag_deg, f.y_hi, FLAG_COLOUR, 0.06, "over-threshold"))
     for x in flags:
         x1 = x.end_s if x.end_s > x.start_s else x.start_s + 0.05
-        out.append(_rect(f, x.start_s, x1, f.y_lo, f.y_hi, FLAG_COLOUR, 0.22, "flag-span", x.message))
+        out.append(rect(f, x.start_s, x1, f.y_lo, f.y_hi, FLAG_COLOUR, 0.22, "flag-span", x.message))
     out.append(_rep_spans(report, f))
-    out.append(_axes(f, nice_ticks(f.x_lo, f.x_hi, 10), nice_ticks(f.y_lo, f.y_hi, 6), "time (s)",
+    out.append(axes(f, nice_ticks(f.x_lo, f.x_hi, 10), nice_ticks(f.y_lo, f.y_hi, 6), "time (s)",
                      "extension past neutral (°)"))
     y_thr = float(f.y(cfg.lumbar_flag_deg))
     out.append(f'<line class="threshold" x1="{f.left_px:.1f}" x2="{f.right_px:.1f}" y1="{y_thr:.1f}" '
@@ -645,7 +507,7 @@ def _lumbar_section(report: Report) -> str:
     return _section("lumbar", title, body)
 
 
-def _lumbar_lines(f: _Frame, t_s: np.ndarray, ext_deg: np.ndarray, hip_deg: np.ndarray,
+def _lumbar_lines(f: Frame, t_s: np.ndarray, ext_deg: np.ndarray, hip_deg: np.ndarray,
                   min_hip_deg: float) -> str:
     """The extension trace: dark where the hips are flexed enough for it to be judged, grey where
     the lifter is near upright (a lockout's lean-back shows there but is never flagged)."""
