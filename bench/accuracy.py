@@ -31,6 +31,7 @@ import numpy as np
 import footage_table  # bench/, beside this script
 from formcheck import skeleton as sk
 from formcheck.analysis.angles import flexion_deg
+from formcheck.analysis.faults import lumbar_level_deg
 from formcheck.analysis.pipeline import analyze_pose
 from formcheck.analysis.smoothing import mean_present
 from formcheck.analysis.zones import zone_seconds
@@ -81,17 +82,10 @@ def is_lumbar_clip(meta: dict) -> bool:
             and square_yaw(float(meta.get("yaw", 90.0))) >= 75 and abs(float(meta.get("pitch", 0))) <= 5)
 
 
-def lumbar_rep_levels(report: Report, min_hip_deg: float) -> tuple[np.ndarray, np.ndarray, list]:
-    """The back's bend past standing (n,), mean hip flexion (n,), and per rep the frames with the
-    hips flexed at least ``min_hip_deg`` (what faults.lumbar_faults takes the median over)."""
+def bend_and_hip(report: Report) -> tuple[np.ndarray, np.ndarray]:
+    """The back's bend past standing (n,) and mean hip flexion (n,), as the pipeline has them."""
     arch = report.measures.arch_deg.values - report.lumbar_baseline_deg
-    hip = mean_present(report.measures.hip_deg.values, axis=1)
-    reps = []
-    for s in report.reps:
-        idx = np.arange(s.rep.i_start, s.rep.i_end + 1)
-        with np.errstate(invalid="ignore"):
-            reps.append(idx[(hip[idx] >= min_hip_deg) & np.isfinite(arch[idx])])
-    return arch, hip, reps
+    return arch, mean_present(report.measures.hip_deg.values, axis=1)
 
 
 def fit_lumbar(clips: list, corrections: dict, exclude: set[int]) -> dict:
@@ -104,8 +98,9 @@ def fit_lumbar(clips: list, corrections: dict, exclude: set[int]) -> dict:
     for meta, _truth, pose, _name in clips:
         if int(meta.get("body_seed", 0)) in exclude or not is_lumbar_clip(meta):
             continue
-        arch, hip, reps = lumbar_rep_levels(analyse(pose, meta, corrections), min_hip)
-        sets.append((meta.get("back", "neutral"), arch, hip, reps))
+        report = analyse(pose, meta, corrections)
+        arch, hip = bend_and_hip(report)
+        sets.append((meta.get("back", "neutral"), arch, hip, [s.rep for s in report.reps]))
         if meta.get("back", "neutral") == "neutral":
             ok = np.isfinite(arch) & np.isfinite(hip) & (hip > 5)
             hips.append(hip[ok])
@@ -116,7 +111,8 @@ def fit_lumbar(clips: list, corrections: dict, exclude: set[int]) -> dict:
     levels = defaultdict(list)
     for back, arch, hip, reps in sets:
         ext = arch - (slope * hip + offset)
-        levels[back] += [float(np.median(ext[idx])) for idx in reps if idx.size >= 3]
+        rep_levels = (lumbar_level_deg(ext, hip, rep, min_hip) for rep in reps)
+        levels[back] += [v for v in rep_levels if np.isfinite(v)]
     params = {"lumbar_neutral_slope": float(slope), "lumbar_neutral_offset_deg": float(offset)}
     if levels["neutral"] and levels["arched"]:
         params["lumbar_flag_deg"] = float((max(levels["neutral"]) + min(levels["arched"])) / 2)

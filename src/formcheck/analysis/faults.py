@@ -47,6 +47,29 @@ def lumbar_extension_deg(
     return np.asarray(arch_deg, float) - baseline_deg - drift
 
 
+MIN_LUMBAR_FRAMES = 3  # a rep's level needs at least this many frames deep in the hinge
+
+
+def hinge_frames(
+    extension_deg: np.ndarray, hip_deg: np.ndarray, rep: Rep, min_hip_deg: float
+) -> np.ndarray:
+    """Bool mask over the rep's samples: the frames the lumbar flag judges (hips flexed at least
+    ``min_hip_deg``, extension measured)."""
+    sl = slice(rep.i_start, rep.i_end + 1)
+    with np.errstate(invalid="ignore"):
+        return (hip_deg[sl] >= min_hip_deg) & np.isfinite(extension_deg[sl])
+
+
+def lumbar_level_deg(
+    extension_deg: np.ndarray, hip_deg: np.ndarray, rep: Rep, min_hip_deg: float
+) -> float:
+    """The rep's lumbar extension: the median over its hinge frames, NaN with too few of them."""
+    deep = hinge_frames(extension_deg, hip_deg, rep, min_hip_deg)
+    if deep.sum() < MIN_LUMBAR_FRAMES:
+        return float("nan")
+    return float(np.median(extension_deg[rep.i_start : rep.i_end + 1][deep]))
+
+
 def lumbar_faults(
     t_s: np.ndarray, extension_deg: np.ndarray, hip_deg: np.ndarray, reps: list[Rep],
     cfg: ScoreConfig,
@@ -56,15 +79,12 @@ def lumbar_faults(
     The fault spans the longest stretch of those frames above the threshold."""
     faults = []
     for rep in reps:
+        level = lumbar_level_deg(extension_deg, hip_deg, rep, cfg.lumbar_min_hip_deg)
+        if not level > cfg.lumbar_flag_deg:  # NaN (too few frames) is no flag either
+            continue
         sl = slice(rep.i_start, rep.i_end + 1)
         ext, t = extension_deg[sl], t_s[sl]
-        with np.errstate(invalid="ignore"):
-            deep = (hip_deg[sl] >= cfg.lumbar_min_hip_deg) & np.isfinite(ext)
-        if deep.sum() < 3:
-            continue
-        level = float(np.median(ext[deep]))
-        if level <= cfg.lumbar_flag_deg:
-            continue
+        deep = hinge_frames(extension_deg, hip_deg, rep, cfg.lumbar_min_hip_deg)
         runs = _runs(deep & (ext > cfg.lumbar_flag_deg)) or _runs(deep)
         a, b = max(runs, key=lambda r: r[1] - r[0])
         faults.append(Fault(
