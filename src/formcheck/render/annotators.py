@@ -207,6 +207,21 @@ def text_size(text: str, scale: float, thickness: int) -> tuple[int, int]:
     return w, h
 
 
+@dataclass(frozen=True)
+class PanelText:
+    """The small text of the toe and low-back cells: padding, scale, stroke and line height (px)."""
+
+    pad_px: float
+    scale: float
+    thick: int
+    line_h_px: int
+
+
+def panel_text(unit_px: float) -> PanelText:
+    scale = 0.4 * unit_px
+    return PanelText(6 * unit_px, scale, _stroke(unit_px, 1), text_size("X", scale, 1)[1])
+
+
 def fit_scale(text: str, scale: float, thickness: int, max_w: float) -> float:
     """``scale``, shrunk so ``text`` fits in ``max_w`` pixels."""
     w, _ = text_size(text, scale, thickness)
@@ -498,9 +513,8 @@ class ToeAnnotator:
         lay = frame_layout(frame)
         u, cell = lay.unit_px, lay.toes
         shade(frame, cell)
-        pad = 6 * u
-        small, thick = 0.4 * u, _stroke(u, 1)
-        _, small_h = text_size("Toes", small, 1)
+        pt = panel_text(u)
+        pad, small, thick, small_h = pt.pad_px, pt.scale, pt.thick, pt.line_h_px
         put_text(frame, "Toes", cell.x + pad, cell.y + pad + small_h, small, MUTED_BGR, thick)
         # two arrows under the title, the left foot's on the left as the lifter stands, each in a
         # square box with its base at the box's bottom centre so a turned arrow stays in its box
@@ -565,8 +579,8 @@ class LumbarAnnotator:
     def bar_rect(lay: Layout) -> Rect:
         """The bar's box: under the title row, centred in the rest of the lumbar cell."""
         u, cell = lay.unit_px, lay.lumbar
-        pad = 6 * u
-        _, small_h = text_size("Low", 0.4 * u, 1)
+        pt = panel_text(u)
+        pad, small_h = pt.pad_px, pt.line_h_px
         bar_h = max(3, round(8 * u))
         room_top = cell.y + 2 * pad + small_h
         top = room_top + max(0.0, (cell.y1 - pad - room_top - bar_h) / 2)
@@ -576,9 +590,8 @@ class LumbarAnnotator:
         lay = frame_layout(frame)
         u, cell = lay.unit_px, lay.lumbar
         shade(frame, cell)
-        pad = 6 * u
-        small, thick = 0.4 * u, _stroke(u, 1)
-        _, small_h = text_size("Low", small, 1)
+        pt = panel_text(u)
+        pad, small, thick, small_h = pt.pad_px, pt.scale, pt.thick, pt.line_h_px
         value, flag = view.lumbar_ext_deg, view.lumbar_flag_deg
         measured = _finite(value)
         over = measured and view.lumbar_judged and value > flag

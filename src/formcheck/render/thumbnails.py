@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import cv2
@@ -20,21 +21,37 @@ def jpeg_bytes(frame_bgr: np.ndarray, max_side_px: int = 480, quality: int = 80)
     return buf.tobytes() if ok else b""
 
 
+class StillTaker:
+    """Fed a video's frames in order, keeps into ``stills`` the JPEG of the first frame at or
+    after each wanted time."""
+
+    def __init__(
+        self, times_s: Iterable[float], stills: dict[float, bytes], max_side_px: int = 480
+    ) -> None:
+        self._wanted = sorted(set(times_s))
+        self.stills = stills
+        self.max_side_px = max_side_px
+
+    @property
+    def done(self) -> bool:
+        return not self._wanted
+
+    def offer(self, t_s: float, frame_bgr: np.ndarray) -> None:
+        while self._wanted and t_s >= self._wanted[0] - 1e-6:
+            self.stills[self._wanted.pop(0)] = jpeg_bytes(frame_bgr, self.max_side_px)
+
+
 def grab_stills(
     path: str | Path, times_s: list[float], transform: FrameTransform | None = None,
     max_side_px: int = 480,
 ) -> dict[float, bytes]:
     """{t: JPEG of the first frame at or after t} for each requested time, in one pass that stops
     after the last one. Times past the end of the video are left out."""
-    wanted = sorted(set(times_s))
-    stills: dict[float, bytes] = {}
-    if not wanted:
-        return stills
-    k = 0
+    taker = StillTaker(times_s, {}, max_side_px)
+    if taker.done:
+        return taker.stills
     for t_s, frame in open_video(path, transform):
-        while k < len(wanted) and t_s >= wanted[k] - 1e-6:
-            stills[wanted[k]] = jpeg_bytes(frame, max_side_px)
-            k += 1
-        if k == len(wanted):
+        taker.offer(t_s, frame)
+        if taker.done:
             break
-    return stills
+    return taker.stills

@@ -33,7 +33,7 @@ from formcheck.config import ScoreConfig
 from formcheck.io.video import open_video
 from formcheck.render.annotators import DEFAULT_ANNOTATORS, Annotator, annotate_frame
 from formcheck.render.frame_view import frame_view
-from formcheck.render.thumbnails import jpeg_bytes
+from formcheck.render.thumbnails import StillTaker
 from formcheck.types import PoseSequence, Report
 
 Progress = Callable[[int, int], None]  # (frames done, frames expected or -1), as in formcheck.api
@@ -240,7 +240,8 @@ def annotate_video(
         sy = info.height_px / pose.height_px if pose.height_px else 1.0
         rescale = not (math.isclose(sx, 1.0) and math.isclose(sy, 1.0))
         expected = len(pose) if len(pose) else info.n_frames_nominal
-        wanted = sorted(stills) if stills is not None else []
+        into = stills if stills is not None else {}
+        taker = StillTaker(list(into), into)  # fills the caller's dict at its keys' times
         try:
             for i, (t_s, frame) in enumerate(video):
                 if frame.shape[1::-1] != size_wh:
@@ -250,8 +251,7 @@ def annotate_video(
                     view = frame_view(report, pose, i, score)
                     annotate_frame(frame, view.scaled(sx, sy) if rescale else view, annotators)
                 writer.write(frame)
-                while wanted and t_s >= wanted[0] - 1e-6:
-                    stills[wanted.pop(0)] = jpeg_bytes(frame)
+                taker.offer(t_s, frame)
                 if progress:
                     progress(i + 1, expected)
         finally:
