@@ -132,6 +132,44 @@ class ScoreConfig:
 
 
 @dataclass(frozen=True)
+class OneEuroConfig:
+    """The one-euro filter (analysis/one_euro.py) live mode smooths each measure with."""
+
+    min_cutoff_hz: float = 3.0  # cut-off when the signal is still
+    beta: float = 0.02  # how fast the cut-off rises with speed (per deg/s)
+    d_cutoff_hz: float = 1.0  # cut-off of the speed estimate itself
+    max_gap_s: float = 0.3  # a gap longer than this restarts the filter (no stale carry-over)
+
+    def __post_init__(self) -> None:
+        for name in ("min_cutoff_hz", "d_cutoff_hz", "max_gap_s"):
+            value = getattr(self, name)
+            if not value > 0:
+                raise ValueError(f"{name} must be > 0, got {value}")
+        if self.beta < 0:
+            raise ValueError(f"beta must be >= 0, got {self.beta}")
+
+
+@dataclass(frozen=True)
+class LiveConfig:
+    """`formcheck live`: streaming smoothing, how often slow estimates refresh, and the cues."""
+
+    smooth: OneEuroConfig = field(default_factory=OneEuroConfig)
+    window_s: float = 1.0  # recent frames each frame's measures are computed over (toe scale)
+    view_window_s: float = 10.0  # the view (side, front, ...) is judged over this much
+    refresh_s: float = 0.5  # how often family, rep scale, back baseline and view are re-estimated
+    rejudge_reps: int = 3  # until this many reps stand, a new rep scale re-judges them all
+    zone_margin_deg: float = 1.5  # the knee must leave the target zone by this much to count
+    zone_dwell_s: float = 0.1  # ... and be inside it this long before the "in zone" tone
+    fault_hold_s: float = 0.3  # an arched back or squatting knee must last this long to be cued
+    toe_hold_s: float = 1.0  # toes turned the wrong way for the target, this long in a rep
+    cue_repeat_s: float = 6.0  # the same spoken cue at most this often
+    cue_gap_s: float = 2.5  # two spoken cues at least this far apart
+    tone_gap_s: float = 0.25  # zone tones at least this far apart
+    lost_after_s: float = 2.0  # the lifter unseen this long (after being seen): "step back into view"
+    cue_show_s: float = 2.5  # a cue stays on screen this long
+
+
+@dataclass(frozen=True)
 class Config:
     pose: PoseConfig = field(default_factory=PoseConfig)
     track: TrackConfig = field(default_factory=TrackConfig)
@@ -140,6 +178,7 @@ class Config:
     reps: RepConfig = field(default_factory=RepConfig)
     score: ScoreConfig = field(default_factory=ScoreConfig)
     zones: tuple[Zone, ...] = ZONES
+    live: LiveConfig = field(default_factory=LiveConfig)
 
 
 EXERCISE_FAMILIES = ("hinge", "squat", "knee_flexion")
@@ -147,4 +186,10 @@ EXERCISE_FAMILIES = ("hinge", "squat", "knee_flexion")
 EXERCISE_ALIASES = {
     "rdl": "hinge", "romanian-deadlift": "hinge", "deadlift": "hinge", "good-morning": "hinge",
     "leg-curl": "knee_flexion", "nordic": "knee_flexion",
+}
+# what `live --target` accepts for each head besides its name (config.ZONES)
+TARGET_ALIASES = {
+    "st": "semitendinosus", "sm": "semimembranosus",
+    "bf-long": "biceps_femoris_long", "bf-short": "biceps_femoris_short",
+    "biceps-femoris-long": "biceps_femoris_long", "biceps-femoris-short": "biceps_femoris_short",
 }

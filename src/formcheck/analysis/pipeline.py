@@ -4,29 +4,34 @@ from __future__ import annotations
 
 import numpy as np
 
+from formcheck.analysis.family import classify_family
 from formcheck.analysis.faults import (
     baseline_deg,
     lumbar_extension_deg,
     lumbar_faults,
     squatting_fault,
 )
-from formcheck.analysis.family import classify_family
 from formcheck.analysis.measures import compute_measures
-from formcheck.analysis.reps import SETTLE_FRAC, RepScale, scale_from_series, segment_reps
+from formcheck.analysis.reps import (
+    SETTLE_FRAC,
+    RepScale,
+    scale_from_series,
+    segment_reps,
+)
 from formcheck.analysis.smoothing import mean_present, smooth_measures
 from formcheck.analysis.view import estimate_view
 from formcheck.analysis.zones import zone_seconds
 from formcheck.config import EXERCISE_FAMILIES, Config
 from formcheck.errors import InvalidOption, NoPersonFound
 from formcheck.types import (
+    SIDES,
     Fault,
     LegZones,
     Measures,
     PoseSequence,
     Rep,
-    RepScore,
     Report,
-    SIDES,
+    RepScore,
 )
 
 HEAD_NAMES = {
@@ -43,10 +48,9 @@ def both_sides(values: np.ndarray) -> np.ndarray:
     return mean_present(values, axis=1)
 
 
-def working_knees(knee_deg: np.ndarray, still_range_deg: float) -> np.ndarray:
-    """(n, 2) -> (n,): the knee flexion that drives the set. Both legs' mean, unless one leg works
-    and the other stands still (a standing leg curl): then the working leg alone, so its range is
-    not halved and the still leg drifting in and out of view does not make the signal jump."""
+def working_knee_side(knee_deg: np.ndarray, still_range_deg: float) -> int | None:
+    """The one leg that works while the other stands still (a standing leg curl): 0 left,
+    1 right; None when both legs work (or neither can be told apart)."""
     ranges = np.full(2, np.nan)
     for k in range(2):
         y = knee_deg[:, k][np.isfinite(knee_deg[:, k])]
@@ -54,8 +58,16 @@ def working_knees(knee_deg: np.ndarray, still_range_deg: float) -> np.ndarray:
             ranges[k] = float(np.ptp(np.percentile(y, [5, 95])))
     lo, hi = np.min(ranges), np.max(ranges)
     if np.isfinite(ranges).all() and lo < still_range_deg and hi > 2 * max(lo, 1.0):
-        return knee_deg[:, int(np.argmax(ranges))].copy()
-    return both_sides(knee_deg)
+        return int(np.argmax(ranges))
+    return None
+
+
+def working_knees(knee_deg: np.ndarray, still_range_deg: float) -> np.ndarray:
+    """(n, 2) -> (n,): the knee flexion that drives the set. Both legs' mean, unless one leg works
+    and the other stands still (a standing leg curl): then the working leg alone, so its range is
+    not halved and the still leg drifting in and out of view does not make the signal jump."""
+    side = working_knee_side(knee_deg, still_range_deg)
+    return both_sides(knee_deg) if side is None else knee_deg[:, side].copy()
 
 
 def driving_signal(
@@ -112,8 +124,8 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
         if np.isfinite(scale.span) and abs(scale.span) >= cfg.reps.min_range_deg:
             reps = segment_reps(t, signal, scale, cfg.reps)
 
-    away_is_eccentric = _away_is_eccentric(family, scale)
-    rep_of_frame, phase_of_frame = _phases(reps, n, away_is_eccentric)
+    away_ecc = away_is_eccentric(family, scale)
+    rep_of_frame, phase_of_frame = _phases(reps, n, away_ecc)
 
     # lumbar extension: the back's bend relative to the lifter's own standing baseline
     at_rest = np.zeros(n, dtype=bool)
@@ -129,7 +141,7 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
         elif view.view == "side":
             warnings.append("no standing baseline for the back outline: lumbar extension not judged")
 
-    scores = [_score_rep(r, m, family, away_is_eccentric, cfg, faults) for r in reps]
+    scores = [_score_rep(r, m, family, away_ecc, cfg, faults) for r in reps]
     for s in scores:
         faults.extend(f for f in s.faults if f.kind != "lumbar_extension")
     faults.sort(key=lambda f: (f.start_s, f.kind))
@@ -165,7 +177,7 @@ def _phases(reps: list[Rep], n: int, away_is_eccentric: bool) -> tuple[np.ndarra
     return rep_of_frame, phase_of_frame
 
 
-def _away_is_eccentric(family: str | None, scale: RepScale) -> bool:
+def away_is_eccentric(family: str | None, scale: RepScale) -> bool:
     """Moving away from rest lowers the load in hinges, squats and Nordics; it curls in leg curls."""
     if family == "knee_flexion":
         return bool(scale.span < 0)  # Nordic: rest is knees bent, the far end is knees straight

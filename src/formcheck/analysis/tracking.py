@@ -21,7 +21,7 @@ from formcheck.types import PoseCandidate, PoseSequence
 TRUNK = (*sk.SHOULDER, *sk.HIP)
 
 
-def _centre_scale(c: PoseCandidate) -> tuple[np.ndarray, float]:
+def centre_scale(c: PoseCandidate) -> tuple[np.ndarray, float]:
     centre = np.nanmean(c.xy_px[list(TRUNK)], axis=0)
     sho = np.nanmean(c.xy_px[list(sk.SHOULDER)], axis=0)
     hip = np.nanmean(c.xy_px[list(sk.HIP)], axis=0)
@@ -51,7 +51,7 @@ def link_tracks(
     for f, cands in enumerate(candidates):
         t = float(t_s[f])
         active = [tr for tr in active if t - tr.last_t <= cfg.max_gap_s]
-        cs = [_centre_scale(c) for c in cands]
+        cs = [centre_scale(c) for c in cands]
         pairs = []
         for ti, tr in enumerate(active):
             for ci, (centre, _scale) in enumerate(cs):
@@ -131,17 +131,17 @@ def _joins(
     """Does ``tr`` continue one of ``chosen`` across a dropout (ends meet within a torso length)?"""
     first = tr.frames[0]
     last = tr.frames[-1]
-    start_c, start_s = _centre_scale(cands[first][tr.picks[0]])
-    end_c, _ = _centre_scale(cands[last][tr.picks[-1]])
+    start_c, start_s = centre_scale(cands[first][tr.picks[0]])
+    end_c, _ = centre_scale(cands[last][tr.picks[-1]])
     for ch in chosen:
         # tr comes after ch
         if ch.frames[-1] < first:
-            c, s = _centre_scale(cands[ch.frames[-1]][ch.picks[-1]])
+            c, s = centre_scale(cands[ch.frames[-1]][ch.picks[-1]])
             if np.hypot(*(start_c - c)) / s <= 2 * cfg.max_jump_body:
                 return True
         # tr comes before ch
         if last < ch.frames[0]:
-            c, s = _centre_scale(cands[ch.frames[0]][ch.picks[0]])
+            c, s = centre_scale(cands[ch.frames[0]][ch.picks[0]])
             if np.hypot(*(end_c - c)) / s <= 2 * cfg.max_jump_body:
                 return True
     return False

@@ -1,0 +1,492 @@
+"""The recorded-set analysis (pipeline.py) fed one frame at a time, for `formcheck live`.
+
+Each frame gets the same measures (measures.compute_measures over the last ``window_s`` of
+frames), smoothed by a one-euro filter instead of the zero-phase Gaussian that needs the future.
+What the recorded analysis estimates from the whole clip (the view, the movement family, the rest
+and far ends of a rep, the lifter's standing back outline) is re-estimated every ``refresh_s`` from
+the frames so far, with the same functions. Reps come from the same ``RepCounter``: when the
+rep scale changes, the counter is rebuilt and the samples since the last finished rep are
+replayed, so a rep is counted as the recorded analysis would count it, and a finished rep is never
+taken back.
+
+Pure numpy: the live loop (formcheck.live) owns the camera, the model, the window and the sound.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from formcheck.analysis.cues import CueLimiter, Hold, ZoneWatcher
+from formcheck.analysis.family import classify_family
+from formcheck.analysis.faults import baseline_deg, lumbar_extension_deg
+from formcheck.analysis.measures import compute_measures
+from formcheck.analysis.one_euro import OneEuroFilter
+from formcheck.analysis.pipeline import (
+    analyze_pose,
+    away_is_eccentric,
+    rest_is_low,
+    working_knee_side,
+)
+from formcheck.analysis.reps import SETTLE_FRAC, RepCounter, RepScale, scale_from_series
+from formcheck.analysis.smoothing import mean_present
+from formcheck.analysis.tracking import build_sequence, centre_scale
+from formcheck.analysis.view import estimate_view
+from formcheck.analysis.zones import zone_of, zone_seconds
+from formcheck.config import EXERCISE_FAMILIES, Config, Zone
+from formcheck.errors import InvalidOption
+from formcheck.render.frame_view import FrameView
+from formcheck.types import (
+    Fault,
+    LegZones,
+    PoseCandidate,
+    PoseSequence,
+    Rep,
+    Report,
+    ViewEstimate,
+)
+
+MEDIAL_HEADS = ("semitendinosus", "semimembranosus")  # toes in bias these (DOMAIN.md)
+LATERAL_HEADS = ("biceps_femoris_long", "biceps_femoris_short")  # toes out bias these
+MIN_VIEW_FRAMES = 5  # frames with the lifter before the view is judged
+TURN_FRAC = 0.05  # back from the rep's furthest point by this share of the range: returning
+
+
+class Growing:
+    """An array that grows along its first axis by doubling; ``view()`` is the filled part."""
+
+    def __init__(self, shape: tuple[int, ...], dtype: type, fill: float = np.nan) -> None:
+        self._a = np.full((64, *shape), fill, dtype=dtype)
+        self._fill = fill
+        self.n = 0
+
+    def append(self, row: np.ndarray | float) -> None:
+        if self.n == len(self._a):
+            grown = np.full((2 * len(self._a), *self._a.shape[1:]), self._fill, self._a.dtype)
+            grown[: self.n] = self._a
+            self._a = grown
+        self._a[self.n] = row
+        self.n += 1
+
+    def view(self, i0: int = 0) -> np.ndarray:
+        return self._a[i0 : self.n]
+
+    def __len__(self) -> int:
+        return self.n
+
+
+class LiftersPose:
+    """The lifter's frames so far (as picked live), as arrays a PoseSequence can view."""
+
+    def __init__(self, width_px: int, height_px: int, levels: int, source: str) -> None:
+        self.width_px, self.height_px, self.levels, self.source = width_px, height_px, levels, source
+        self.t_s = Growing((), np.float64)
+        self.xy_px = Growing((33, 2), np.float32)
+        self.z_px = Growing((33,), np.float32)
+        self.visibility = Growing((33,), np.float32, 0.0)
+        self.world_m = Growing((33, 3), np.float32)
+        self.back_offset_px = Growing((levels, 2), np.float32)
+        self.n_people = Growing((), np.int16, 0)
+
+    def append(self, t_s: float, c: PoseCandidate | None, n_people: int) -> None:
+        self.t_s.append(t_s)
+        self.n_people.append(n_people)
+        if c is None:
+            for g in (self.xy_px, self.z_px, self.world_m, self.back_offset_px):
+                g.append(np.nan)
+            self.visibility.append(0.0)
+            return
+        self.xy_px.append(c.xy_px)
+        self.z_px.append(c.z_px)
+        self.visibility.append(c.visibility)
+        self.world_m.append(c.world_m)
+        self.back_offset_px.append(c.back_offset_px if c.back_offset_px.shape == (self.levels, 2) else np.nan)
+
+    def __len__(self) -> int:
+        return len(self.t_s)
+
+    def sequence(self, i0: int = 0) -> PoseSequence:
+        """Frames ``i0`` to now, without copying."""
+        return PoseSequence(
+            t_s=self.t_s.view(i0), xy_px=self.xy_px.view(i0), z_px=self.z_px.view(i0),
+            visibility=self.visibility.view(i0), world_m=self.world_m.view(i0),
+            back_offset_px=self.back_offset_px.view(i0), n_people=self.n_people.view(i0),
+            width_px=self.width_px, height_px=self.height_px, source=self.source,
+        )
+
+    def index_at(self, t_s: float) -> int:
+        """The first frame at or after ``t_s``."""
+        return int(np.searchsorted(self.t_s.view(), t_s, side="left"))
+
+
+class LifterPicker:
+    """Which of this frame's people is the lifter: the one nearest where the lifter just was;
+    after losing them for longer than ``max_gap_s``, the tallest person in view. (The recorded
+    analysis picks with hindsight, tracking.select_lifter; live cannot.)"""
+
+    def __init__(self, max_jump_body: float, max_gap_s: float) -> None:
+        self.max_jump_body = max_jump_body
+        self.max_gap_s = max_gap_s
+        self._centre: np.ndarray | None = None
+        self._scale = 1.0
+        self._t_s = -np.inf
+
+    def pick(self, t_s: float, cands: list[PoseCandidate]) -> int | None:
+        if not cands:
+            return None
+        cs = [centre_scale(c) for c in cands]
+        if self._centre is not None and t_s - self._t_s <= self.max_gap_s:
+            d = [np.hypot(*(c - self._centre)) / self._scale for c, _ in cs]
+            k = int(np.nanargmin(d)) if np.isfinite(d).any() else -1
+            if k < 0 or d[k] > self.max_jump_body:
+                return None  # someone else; the lifter is out of sight for now
+        else:
+            heights = [np.nanmax(c.xy_px[:, 1]) - np.nanmin(c.xy_px[:, 1]) for c in cands]
+            k = int(np.nanargmax(heights)) if np.isfinite(heights).any() else -1
+            if k < 0:
+                return None
+        centre, scale = cs[k]
+        if not np.all(np.isfinite(centre)):
+            return None
+        self._centre, self._scale, self._t_s = centre, scale, t_s
+        return k
+
+
+@dataclass(frozen=True)
+class LiveFrame:
+    """What live analysis says at one frame: what to draw, and which sounds to play now."""
+
+    view: FrameView
+    sounds: tuple[str, ...]  # sound ids to play at this frame (tones and spoken cues)
+    cue: str  # the spoken cue to show on screen now ("" for none)
+    family: str | None
+    target: str | None  # the head being trained, or None
+    in_target_zone: bool  # the driving knee is in the target head's zone
+
+
+class LiveAnalyzer:
+    """Feed ``update(t_s, candidates)`` per processed frame; ``report()`` at the end gives the
+    recorded-set analysis of the whole session (the same as `formcheck analyze` on it)."""
+
+    def __init__(
+        self, width_px: int, height_px: int, cfg: Config | None = None, *,
+        exercise: str | None = None, target: str | None = None, source: str = "",
+    ) -> None:
+        self.cfg = cfg = cfg or Config()
+        if exercise is not None and exercise not in EXERCISE_FAMILIES:
+            raise InvalidOption(f"unknown exercise family {exercise!r}; choose one of {', '.join(EXERCISE_FAMILIES)}")
+        zones = {z.head: z for z in cfg.zones}
+        if target is not None and target not in zones:
+            raise InvalidOption(f"unknown target {target!r}; choose one of {', '.join(zones)}")
+        self.exercise, self.target = exercise, target
+        self.pose = LiftersPose(width_px, height_px, cfg.pose.outline_levels, source)
+        self.candidates: list[list[PoseCandidate]] = []  # every person seen, for report()
+        self._picker = LifterPicker(cfg.track.max_jump_body, cfg.track.max_gap_s)
+        lc = cfg.live
+        self._filters = {k: OneEuroFilter(2, lc.smooth) for k in ("knee", "hip", "toe")}
+        self._filters.update({k: OneEuroFilter(1, lc.smooth) for k in ("lean", "arch")})
+        self.knee = Growing((2,), np.float64)  # smoothed, per side
+        self.hip = Growing((2,), np.float64)
+        self.toe = Growing((2,), np.float64)
+        self.lean = Growing((), np.float64)
+        self.arch = Growing((), np.float64)
+        self.hip_mean = Growing((), np.float64)
+        self.knee_drive = Growing((), np.float64)  # the knee flexion that drives the set
+        self.lumbar_ext = Growing((), np.float64)
+        self.view = ViewEstimate("unknown", float("nan"), 0, {})
+        self.family = exercise
+        self.family_locked = exercise is not None
+        self.knee_side: int | None = None
+        self.scale = RepScale(np.nan, np.nan)
+        self.lumbar_base_deg = float("nan")
+        self.reps: list[Rep] = []  # finished reps; never taken back
+        self._counter: RepCounter | None = None
+        self._resume_i = 0  # the counter was started from this frame
+        self._next_refresh_s = -np.inf
+        self._limiter = CueLimiter(lc)
+        self._zone = ZoneWatcher(zones[target], lc.zone_margin_deg, lc.zone_dwell_s) if target else None
+        self._lumbar_hold, self._squat_hold, self._toe_hold = (
+            Hold(lc.fault_hold_s), Hold(lc.fault_hold_s), Hold(lc.toe_hold_s)
+        )
+        self._cue, self._cue_until_s = "", -np.inf
+        self._last_seen_s = float("nan")
+        self._lost_cued = False
+        self._peak_x = -np.inf  # the rep under way's furthest point so far (0 rest, 1 far end)
+
+    # ------------------------------------------------------------------ per frame
+    def update(self, t_s: float, candidates: list[PoseCandidate]) -> LiveFrame:
+        if len(self.pose) and t_s <= self.pose.t_s.view()[-1]:
+            raise ValueError(f"t_s must increase: {t_s} after {self.pose.t_s.view()[-1]}")
+        self.candidates.append(candidates)
+        k = self._picker.pick(t_s, candidates)
+        lifter = candidates[k] if k is not None else None
+        self.pose.append(t_s, lifter, len(candidates))
+        i = len(self.pose) - 1
+        if t_s >= self._next_refresh_s and lifter is not None:
+            self._refresh_view(t_s)
+        raw = self._measure_last(t_s)
+        knee = self._filters["knee"].update(t_s, raw["knee"])
+        hip = self._filters["hip"].update(t_s, raw["hip"])
+        toe = self._filters["toe"].update(t_s, raw["toe"])
+        lean = float(self._filters["lean"].update(t_s, raw["lean"])[0])
+        arch = float(self._filters["arch"].update(t_s, raw["arch"])[0])
+        self.knee.append(knee)
+        self.hip.append(hip)
+        self.toe.append(toe)
+        self.lean.append(lean)
+        self.arch.append(arch)
+        hip_mean = float(mean_present(hip[None], axis=1)[0])
+        self.hip_mean.append(hip_mean)
+        drive = float(knee[self.knee_side]) if self.knee_side is not None else float(
+            mean_present(knee[None], axis=1)[0])
+        self.knee_drive.append(drive)
+        self._fill_gaps_behind()
+        ext = float("nan")
+        if np.isfinite(self.lumbar_base_deg):
+            ext = float(lumbar_extension_deg(np.array([arch]), np.array([hip_mean]), self.lumbar_base_deg, self.cfg.score)[0])
+        self.lumbar_ext.append(ext)
+
+        if t_s >= self._next_refresh_s:
+            self._next_refresh_s = t_s + self.cfg.live.refresh_s
+            self._refresh_slow()  # may rebuild the rep counter and replay up to this frame
+        elif self._counter is not None:
+            self._feed(i)
+
+        sounds, faults = self._cues(t_s, lifter is not None, knee, toe, drive, hip_mean, lean, ext)
+        return self._frame(i, t_s, lifter, knee, toe, ext, sounds, faults)
+
+    def _fill_gaps_behind(self) -> None:
+        """A value back after a short gap: the gap's samples in the history are interpolated, as
+        the recorded analysis fills gaps up to ``smooth.max_gap_s`` (smoothing.fill_short_gaps).
+        The frames already drawn showed the gap; rep zone times and re-judged reps use the fill."""
+        t = self.pose.t_s.view()
+        n = len(t)
+        if n < 3:
+            return
+        max_gap_s = self.cfg.smooth.max_gap_s
+        redo_from = n  # hip_mean and knee_drive are derived again from here on
+        for g in (self.knee, self.hip, self.toe, self.lean, self.arch):
+            a = g.view()
+            cols = a if a.ndim == 2 else a[:, None]
+            for c in range(cols.shape[1]):
+                col = cols[:, c]
+                if not (np.isfinite(col[-1]) and np.isnan(col[-2])):
+                    continue
+                back = np.flatnonzero(np.isfinite(col[:-1]))
+                if back.size == 0 or t[-1] - t[back[-1]] > max_gap_s:
+                    continue
+                j = back[-1]
+                idx = np.arange(j + 1, n - 1)
+                col[idx] = np.interp(t[idx], [t[j], t[-1]], [col[j], col[-1]])
+                if g is self.knee or g is self.hip:
+                    redo_from = min(redo_from, j + 1)
+        if redo_from < n:
+            knee, hip = self.knee.view()[redo_from:], self.hip.view()[redo_from:]
+            self.hip_mean.view()[redo_from:] = mean_present(hip, axis=1)
+            self.knee_drive.view()[redo_from:] = (
+                knee[:, self.knee_side] if self.knee_side is not None else mean_present(knee, axis=1)
+            )
+
+    def _measure_last(self, t_s: float) -> dict[str, np.ndarray]:
+        """Raw measures of the newest frame, computed over the last ``window_s`` of frames."""
+        i0 = self.pose.index_at(t_s - self.cfg.live.window_s)
+        m = compute_measures(self.pose.sequence(i0), self.cfg.measure, self._usable_view())
+        return {
+            "knee": m.knee_deg.values[-1], "hip": m.hip_deg.values[-1], "toe": m.toe_deg.values[-1],
+            "lean": m.trunk_lean_deg.values[-1:], "arch": m.arch_deg.values[-1:],
+        }
+
+    def _usable_view(self) -> ViewEstimate:
+        if self.view.trust:
+            return self.view
+        from formcheck.analysis.view import TRUST
+
+        return ViewEstimate("unknown", float("nan"), 0, dict(TRUST["unknown"]))
+
+    # ------------------------------------------------------------------ slow estimates
+    def _refresh_view(self, t_s: float) -> None:
+        i0 = self.pose.index_at(t_s - self.cfg.live.view_window_s)
+        seq = self.pose.sequence(i0)
+        if int(seq.detected.sum()) >= MIN_VIEW_FRAMES:
+            self.view = estimate_view(seq, self.cfg.measure)
+
+    def _refresh_slow(self) -> None:
+        """Family, working knee, rep scale and back baseline from the frames so far."""
+        cfg = self.cfg
+        knee = self.knee.view()
+        side = working_knee_side(knee, cfg.reps.min_range_deg)
+        if side != self.knee_side:
+            self.knee_side = side
+            drive = knee[:, side] if side is not None else mean_present(knee, axis=1)
+            self.knee_drive.view()[:] = drive
+        rebuild = False
+        if not self.family_locked:
+            guess = classify_family(self.hip_mean.view(), self.knee_drive.view(), self.lean.view(), cfg.reps)
+            if guess.family != self.family:
+                self.family, rebuild = guess.family, True
+        signal = self._signal()
+        if self.family is not None:
+            scale = scale_from_series(signal, rest_is_low(signal, self.family))
+            usable = np.isfinite(scale.span) and abs(scale.span) >= cfg.reps.min_range_deg
+            changed = not (
+                np.isfinite(self.scale.span)
+                and abs(scale.rest - self.scale.rest) <= 0.02 * abs(scale.span)
+                and abs(scale.far - self.scale.far) <= 0.02 * abs(scale.span)
+            )
+            if usable and (changed or rebuild or self._counter is None):
+                self.scale = scale
+                self._rebuild_counter()
+            elif not usable:
+                self._counter = None
+        # the lifter's standing back outline: frames near rest (all frames before any movement)
+        at_rest = np.ones(len(signal), dtype=bool)
+        if np.isfinite(self.scale.span) and self.scale.span != 0:
+            with np.errstate(invalid="ignore"):
+                at_rest = ((signal - self.scale.rest) / self.scale.span) <= SETTLE_FRAC
+        self.lumbar_base_deg = baseline_deg(self.arch.view(), at_rest)
+
+    def _signal(self) -> np.ndarray:
+        return self.hip_mean.view() if self.family == "hinge" else self.knee_drive.view()
+
+    def _rebuild_counter(self) -> None:
+        """A new counter on the current scale, fed again from the last rep that stands. While the
+        set's range is still being learned (its first ``rejudge_reps`` reps), every rep is
+        judged again from the start: setting up can look like a rep until the real ones show
+        the range."""
+        self._counter = RepCounter(self.scale, self.cfg.reps)
+        if len(self.reps) < self.cfg.live.rejudge_reps:
+            self.reps = []
+        self._resume_i = self.reps[-1].i_end if self.reps else 0
+        for j in range(self._resume_i, len(self.pose)):
+            self._feed(j)
+
+    def rep_zones(self) -> list[tuple[LegZones, LegZones]]:
+        """Seconds each knee spent in each head's zone during each finished rep, from the
+        smoothed live angles (as pipeline scores a rep)."""
+        t, knee = self.pose.t_s.view(), self.knee.view()
+        return [
+            tuple(
+                LegZones(*zone_seconds(t, knee[:, k], self.cfg.zones, r.i_start, r.i_end))
+                for k in range(2)
+            )
+            for r in self.reps
+        ]
+
+    def _feed(self, j: int) -> None:
+        assert self._counter is not None
+        rep = self._counter.update(j, float(self.pose.t_s.view()[j]), float(self._signal()[j]))
+        if rep is not None and (not self.reps or rep.i_start >= self.reps[-1].i_end):
+            self.reps.append(replace(rep, index=len(self.reps) + 1))
+            if len(self.reps) >= self.cfg.live.rejudge_reps:
+                self.family_locked = True  # reps stand under this family now: keep it
+
+    # ------------------------------------------------------------------ cues
+    def _cues(
+        self, t_s: float, seen: bool, knee: np.ndarray, toe: np.ndarray, drive: float,
+        hip_mean: float, lean: float, ext: float,
+    ) -> tuple[list[str], list[Fault]]:
+        cfg, sc = self.cfg, self.cfg.score
+        want: list[str] = []
+        faults: list[Fault] = []
+        in_rep = self._counter is not None and self._counter.state != "rest"
+        rep_no = len(self.reps) + 1 if in_rep else None
+        if self._zone is not None:
+            what = self._zone.update(t_s, drive)
+            if what:
+                want.append(what)
+        hinge = self.family == "hinge"
+        arched = (
+            hinge and self.view.view == "side" and np.isfinite(ext) and ext > sc.lumbar_flag_deg
+            and hip_mean >= sc.lumbar_min_hip_deg
+        )
+        if self._lumbar_hold.update(t_s, bool(arched)):
+            faults.append(Fault("lumbar_extension", rep_no, self._lumbar_hold.started_s, t_s, ext,
+                                "low back arched past neutral: ribs down"))
+            if not self._lumbar_hold.fired:
+                self._lumbar_hold.fired = True
+                want.append("ribs_down")
+        upright = not np.isfinite(lean) or abs(lean) <= sc.squat_trunk_deg
+        squatting = hinge and in_rep and np.isfinite(drive) and drive > sc.squat_knee_deg and upright
+        if self._squat_hold.update(t_s, bool(squatting)):
+            faults.append(Fault("squatting", rep_no, self._squat_hold.started_s, t_s, drive,
+                                "knees bent like a squat: keep them soft and push the hips back"))
+            if not self._squat_hold.fired:
+                self._squat_hold.fired = True
+                want.append("squat")
+        toe_mean = float(mean_present(toe[None], axis=1)[0])
+        band = sc.toe_dead_band_deg
+        wrong_toes = ""
+        if self.target in MEDIAL_HEADS and toe_mean > band:
+            wrong_toes = "toes_in"
+        elif self.target in LATERAL_HEADS and toe_mean < -band:
+            wrong_toes = "toes_out"
+        if self._toe_hold.update(t_s, in_rep and bool(wrong_toes)) and not self._toe_hold.fired:
+            self._toe_hold.fired = True
+            want.append(wrong_toes)
+        if seen:
+            self._last_seen_s, self._lost_cued = t_s, False
+        elif np.isfinite(self._last_seen_s) and t_s - self._last_seen_s >= cfg.live.lost_after_s:
+            if not self._lost_cued:
+                self._lost_cued = True
+                want.append("lost")
+        sounds = [s for s in want if self._limiter.allow(s, t_s)]
+        spoken = [s for s in sounds if not s.startswith("zone_")]
+        if spoken:
+            self._cue, self._cue_until_s = spoken[-1], t_s + cfg.live.cue_show_s
+        return sounds, faults
+
+    # ------------------------------------------------------------------ output
+    def _frame(
+        self, i: int, t_s: float, lifter: PoseCandidate | None, knee: np.ndarray, toe: np.ndarray,
+        ext: float, sounds: list[str], faults: list[Fault],
+    ) -> LiveFrame:
+        zones: tuple[Zone, ...] = self.cfg.zones
+        heads = zone_of(knee, zones)
+        state = self._rep_state()
+        away = away_is_eccentric(self.family, self.scale)
+        phase = ""
+        if state == "away":
+            phase = "eccentric" if away else "concentric"
+        elif state == "back":
+            phase = "concentric" if away else "eccentric"
+        nan_xy = np.full((33, 2), np.nan, np.float32)
+        view = FrameView(
+            index=i, t_s=t_s,
+            xy_px=lifter.xy_px.astype(np.float32) if lifter is not None else nan_xy,
+            visibility=lifter.visibility.astype(np.float32) if lifter is not None else np.zeros(33, np.float32),
+            detected=lifter is not None,
+            knee_deg=(float(knee[0]), float(knee[1])), knee_head=(str(heads[0]), str(heads[1])),
+            zones=zones, toe_deg=(float(toe[0]), float(toe[1])), lumbar_ext_deg=ext,
+            lumbar_flag_deg=self.cfg.score.lumbar_flag_deg, lumbar_judged=self.family == "hinge",
+            rep=len(self.reps) + 1 if state != "rest" else 0, phase=phase,
+            reps_done=len(self.reps), faults=tuple(faults), view=self.view.view,
+        )
+        cue = self._cue if t_s < self._cue_until_s else ""
+        in_zone = bool(self._zone.inside) if self._zone is not None else False
+        return LiveFrame(view, tuple(sounds), cue, self.family, self.target, in_zone)
+
+    def _rep_state(self) -> str:
+        """'rest', 'away' or 'back'. The counter only calls a rep 'back' once it is nearly home;
+        live, the lifter is on the way back as soon as the signal has turned from its furthest
+        point by ``TURN_FRAC`` of the range."""
+        state = self._counter.state if self._counter is not None else "rest"
+        x = self.scale.norm(float(self._signal()[-1])) if state != "rest" else float("nan")
+        if state == "rest" or not np.isfinite(x):
+            self._peak_x = -np.inf
+            return state
+        self._peak_x = max(self._peak_x, x)
+        return "back" if state == "back" or x < self._peak_x - TURN_FRAC else "away"
+
+    def report(self, pose: PoseSequence | None = None) -> Report:
+        """The whole session analysed as a recorded set (raises NoPersonFound if nobody was seen);
+        ``pose``: this session's ``session_pose()``, if already made."""
+        return analyze_pose(pose or self.session_pose(), self.cfg, self.exercise)
+
+    def session_pose(self) -> PoseSequence:
+        """The session's pose tracked as the recorded analysis tracks it, with hindsight."""
+        cfg = self.cfg
+        return build_sequence(
+            self.pose.t_s.view().copy(), self.candidates, self.pose.width_px, self.pose.height_px,
+            cfg.track, cfg.pose.outline_levels, self.pose.source,
+        )
