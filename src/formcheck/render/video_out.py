@@ -191,6 +191,61 @@ def output_fps(t_s: np.ndarray, fps_nominal: float = math.nan) -> float:
     return stated if math.isfinite(stated) else FALLBACK_FPS
 
 
+def open_writer(
+    out: Path, fps: float, size_wh: tuple[int, int], use_ffmpeg: bool | None = None,
+    codecs: Sequence[str] = H264_FOURCCS,
+):  # noqa: ANN201 - (FfmpegH264Writer or cv2.VideoWriter, codec name)
+    """A writer for ``out``: FFmpeg's H.264 when imageio-ffmpeg is installed (and ``use_ffmpeg`` is
+    not False), else the first OpenCV codec that works. Raises OSError if none can write there."""
+    exe = bundled_ffmpeg() if use_ffmpeg is not False else None
+    if exe:
+        return FfmpegH264Writer(exe, os.fspath(out), fps, size_wh), FFMPEG_H264
+    codec = choose_codec(size_wh, fps, codecs)
+    with _quiet_stderr():
+        writer = _open_writer(os.fspath(out), codec, fps, size_wh)
+    if not writer.isOpened():
+        writer.release()
+        raise OSError(f"cannot write a video to {out} (check the folder exists and is writable)")
+    return writer, codec
+
+
+class ConstantRateRecorder:
+    """Writes frames that arrive at uneven times (live mode drops what it cannot keep up with)
+    to a constant-rate video that plays in real time: each frame is repeated until the next one's
+    time. ``add(t_s, frame)``; ``close()`` returns the AnnotatedVideo."""
+
+    def __init__(
+        self, out: str | os.PathLike, size_wh: tuple[int, int], fps: float = FALLBACK_FPS,
+        use_ffmpeg: bool | None = None,
+    ) -> None:
+        self.out, self.size_wh, self.fps = Path(out), size_wh, fps
+        self._writer, self.codec = open_writer(self.out, fps, size_wh, use_ffmpeg)
+        self._t0_s = float("nan")
+        self._last: np.ndarray | None = None
+        self.written = 0
+
+    def add(self, t_s: float, frame: np.ndarray) -> None:
+        if frame.shape[1::-1] != self.size_wh:
+            frame = cv2.resize(frame, self.size_wh, interpolation=cv2.INTER_AREA)
+        if not math.isfinite(self._t0_s):
+            self._t0_s = t_s
+        slot = int(math.floor((t_s - self._t0_s) * self.fps + 0.5))
+        while self._last is not None and self.written < slot:  # hold the last frame over drops
+            self._writer.write(self._last)
+            self.written += 1
+        if self.written <= slot:
+            self._writer.write(frame)
+            self.written += 1
+        self._last = frame
+
+    def close(self) -> AnnotatedVideo:
+        """Finish the file (idempotent)."""
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            writer.release()
+        return AnnotatedVideo(self.out, self.codec)
+
+
 def annotate_video(
     src_path: str | os.PathLike,
     pose: PoseSequence,
@@ -223,19 +278,7 @@ def annotate_video(
         info = video.info
         size_wh = (info.width_px, info.height_px)
         fps = output_fps(pose.t_s, info.fps_nominal)
-        exe = bundled_ffmpeg() if use_ffmpeg is not False else None
-        if exe:
-            codec = FFMPEG_H264
-            writer = FfmpegH264Writer(exe, os.fspath(out), fps, size_wh)
-        else:
-            codec = choose_codec(size_wh, fps, codecs)
-            with _quiet_stderr():
-                writer = _open_writer(os.fspath(out), codec, fps, size_wh)
-            if not writer.isOpened():
-                writer.release()
-                raise OSError(
-                    f"cannot write a video to {out} (check the folder exists and is writable)"
-                )
+        writer, codec = open_writer(out, fps, size_wh, use_ffmpeg, codecs)
         sx = info.width_px / pose.width_px if pose.width_px else 1.0
         sy = info.height_px / pose.height_px if pose.height_px else 1.0
         rescale = not (math.isclose(sx, 1.0) and math.isclose(sy, 1.0))

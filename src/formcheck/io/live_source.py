@@ -1,0 +1,127 @@
+"""Frames for live mode, newest first: a camera, or a video file played at its real pace.
+
+A thread reads the source and keeps only the newest frame. Whoever processes frames takes the
+newest one when ready; frames that arrived in between are dropped (and counted), never queued,
+so feedback never falls behind the lifter. A file plays as a camera would deliver it: each frame
+is released at its timestamp (divided by ``speed``) on the wall clock.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck.io.video import CameraSource, VideoFile, open_camera, open_video
+from formcheck.types import VideoInfo
+
+
+@dataclass(frozen=True)
+class Captured:
+    t_s: float  # the frame's time: the file's timestamp, or seconds since the camera started
+    wall_s: float  # time.monotonic() when it was captured (a file's frame: when it was due)
+    frame: np.ndarray  # BGR uint8
+    index: int  # the frame's number in the source; dropped frames leave gaps
+
+
+class LatestFrame:
+    """Runs ``source`` in a thread, holding its newest frame. ``get()`` returns each frame at most
+    once; None once the source has ended and its last frame was taken.
+
+    ``end`` tells why the source stopped: "ended" (a file's end), "lost" (a camera stopped
+    delivering), "broke off" (a file that could not be decoded to its end), "stopped" (``stop()``),
+    or "error: ..." (the reader raised).
+    """
+
+    def __init__(self, source: VideoFile | CameraSource, paced: bool, speed: float = 1.0) -> None:
+        if not speed > 0:
+            raise ValueError(f"speed must be > 0, got {speed}")
+        self.source = source
+        self.info: VideoInfo = source.info
+        self.paced = paced
+        self.speed = speed
+        self.read = 0  # frames the source delivered
+        self.taken = 0  # frames handed to get()
+        self.end = ""
+        self._slot: Captured | None = None
+        self._cond = threading.Condition()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="formcheck-frames", daemon=True)
+
+    @property
+    def dropped(self) -> int:
+        """Frames the source delivered that were overtaken before anyone took them."""
+        with self._cond:
+            return self.read - self.taken - (1 if self._slot is not None else 0)
+
+    def start(self) -> LatestFrame:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        end = "ended"
+        t0_wall = t0_s = None
+        frames: Iterator[tuple[float, np.ndarray]] = iter(self.source)
+        try:
+            for index, (t_s, frame) in enumerate(frames):
+                if self._stop.is_set():
+                    end = "stopped"
+                    break
+                if self.paced:
+                    if t0_wall is None:
+                        t0_wall, t0_s = time.monotonic(), t_s
+                    due = t0_wall + (t_s - t0_s) / self.speed
+                    if self._stop.wait(max(0.0, due - time.monotonic())):
+                        end = "stopped"
+                        break
+                with self._cond:
+                    self._slot = Captured(t_s, time.monotonic(), frame, index)
+                    self.read += 1
+                    self._cond.notify_all()
+            else:
+                if getattr(self.source, "lost", False):
+                    end = "lost"
+                elif getattr(self.source, "ended_early", False):
+                    end = "broke off"
+        except Exception as exc:  # the reader died: say so, keep what was processed
+            end = f"error: {exc}"
+        finally:
+            self.source.close()
+            with self._cond:
+                self.end = end
+                self._cond.notify_all()
+
+    def get(self, timeout_s: float | None = None) -> Captured | None:
+        """The newest frame not yet taken; waits for one. None when the source has ended (or on
+        timeout, with ``end`` still "")."""
+        with self._cond:
+            ok = self._cond.wait_for(lambda: self._slot is not None or self.end, timeout_s)
+            if not ok or self._slot is None:
+                return None
+            got, self._slot = self._slot, None
+            self.taken += 1
+            return got
+
+    def stop(self) -> None:
+        """Stop reading (the source is closed by the thread); waits briefly for it."""
+        self._stop.set()
+        self._thread.join(timeout=2.0)
+
+    def __enter__(self) -> LatestFrame:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def open_live(
+    camera: int | None = None, path: str | None = None, speed: float = 1.0,
+) -> LatestFrame:
+    """A started LatestFrame over camera ``camera`` or the file ``path`` played at real pace
+    (times ``speed``). Raises the io errors (CameraError, InputNotFound, NotAVideo)."""
+    if path is not None:
+        return LatestFrame(open_video(path), paced=True, speed=speed).start()
+    return LatestFrame(open_camera(camera or 0), paced=False).start()
