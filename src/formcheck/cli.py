@@ -7,12 +7,13 @@ only here. Heavy modules are imported inside commands so ``formcheck --help`` st
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from formcheck import __version__
-from formcheck.config import EXERCISE_ALIASES, EXERCISE_FAMILIES
+from formcheck.config import EXERCISE_ALIASES, EXERCISE_FAMILIES, TARGET_ALIASES, ZONES
 from formcheck.errors import FormcheckError, InvalidOption, PartialVideo
 
 
@@ -72,14 +73,21 @@ def main() -> None:
     the toes biased the medial or lateral hamstrings, and whether the low back arched in RDLs."""
 
 
-@main.command()
-@click.argument("path", type=click.Path())
-@click.option(
+exercise_option = click.option(
     "--exercise", type=click.Choice(EXERCISE_FAMILIES + tuple(EXERCISE_ALIASES), case_sensitive=False),
     default=None,
     help="Movement family, if detection gets it wrong: hinge (or rdl, deadlift, good-morning), "
     "squat, or knee_flexion (or leg-curl, nordic).",
 )
+
+
+def _family(exercise: str | None) -> str | None:
+    return None if exercise is None else EXERCISE_ALIASES.get(exercise.lower(), exercise.lower())
+
+
+@main.command()
+@click.argument("path", type=click.Path())
+@exercise_option
 @click.option("--json", "json_out", metavar="FILE", help="Write the report as JSON ('-' for stdout).")
 @click.option("--csv", "csv_out", metavar="FILE", help="Write one CSV row per frame.")
 @click.option("--save-pose", metavar="FILE", help="Also save the tracked pose (.pose.npz) for re-analysis.")
@@ -98,8 +106,7 @@ def analyze(
     from formcheck.api import analyze_with_pose
     from formcheck.io.landmarks import is_pose_file
 
-    if exercise is not None:
-        exercise = EXERCISE_ALIASES.get(exercise.lower(), exercise.lower())
+    exercise = _family(exercise)
     progress = _Progress(not quiet, "pose")
     try:
         if video_out and is_pose_file(path):
@@ -180,6 +187,127 @@ def _emit(report, json_out: str | None, csv_out: str | None, quiet: bool) -> Non
         _write(to_csv(report), csv_out)
     if not quiet and json_out != "-" and csv_out != "-":
         click.echo(to_text(report))
+
+
+@main.command()
+@click.option("--camera", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Which camera to use (0 is the default one).")
+@click.option("--source", metavar="FILE",
+              help="Play a video file at its real pace as if it were the camera (frames the "
+              "analysis cannot keep up with are dropped, as live).")
+@click.option("--speed", type=click.FloatRange(min=0.05, max=8.0), default=1.0, show_default=True,
+              help="With --source: play at this multiple of real time.")
+@click.option("--target", type=click.Choice(tuple(z.head for z in ZONES) + tuple(TARGET_ALIASES),
+              case_sensitive=False), default=None,
+              help="The hamstring head you are training: a tone sounds as your knee enters its "
+              "zone and another as it leaves, and toe cues point your toes its way.")
+@exercise_option
+@click.option("--mute", is_flag=True, help="No sound (cues still show on screen).")
+@click.option("--headless", is_flag=True, help="No window (for machines without a display).")
+@click.option("--record", "record_out", metavar="OUT.mp4", help="Record the session with the overlay.")
+@click.option("--json", "json_out", metavar="FILE", help="Write the session's report as JSON ('-' for stdout).")
+@click.option("--report", "report_out", metavar="OUT.html", help="Write the session's HTML report.")
+@click.option("--cues-wav", metavar="OUT.wav", help="Write the session's sound cues on its timeline.")
+@click.option("--save-pose", metavar="FILE", help="Save the session's pose (.pose.npz) to re-analyse.")
+@click.option("--max-seconds", type=click.FloatRange(min=0.1), default=None,
+              help="Stop after this many seconds.")
+@model_option
+@quiet_option
+def live(
+    camera: int, source: str | None, speed: float, target: str | None, exercise: str | None,
+    mute: bool, headless: bool, record_out: str | None, json_out: str | None,
+    report_out: str | None, cues_wav: str | None, save_pose: str | None,
+    max_seconds: float | None, model: str | None, quiet: bool,
+) -> None:
+    """Feedback while you train, from a webcam (or a video played as one). Q, Esc or Ctrl-C
+    ends the session; what was measured is summarised and saved."""
+    from dataclasses import replace
+
+    from formcheck.config import Config
+    from formcheck.live import LiveOptions, run_live
+
+    cfg = Config()
+    if model:
+        cfg = replace(cfg, pose=replace(cfg.pose, model_path=Path(model)))
+    if target is not None:
+        target = TARGET_ALIASES.get(target.lower(), target.lower())
+    opts = LiveOptions(
+        camera=camera, source=source, speed=speed, target=target, exercise=_family(exercise),
+        mute=mute, headless=headless, record=record_out, cues_wav=cues_wav, max_s=max_seconds,
+    )
+    say = (lambda msg: None) if quiet else (lambda msg: click.echo(msg, err=True))
+    try:
+        for dest in (json_out, report_out, cues_wav, save_pose, record_out):
+            _check_folder(dest)
+        if save_pose:
+            _check_suffix(save_pose)
+        if not quiet:
+            what = source or f"camera {camera}"
+            click.echo(f"live from {what}: Q or Esc in the window, or Ctrl-C here, to finish", err=True)
+        with _terminate_as_interrupt():
+            session = run_live(opts, cfg, say)
+        _save_live(session, opts, json_out, report_out, save_pose, quiet)
+        if session.error:
+            raise session.error
+    except FormcheckError as exc:
+        _fail(exc)
+
+
+def _save_live(session, opts, json_out, report_out, save_pose, quiet: bool) -> None:  # noqa: ANN001
+    """Everything the session asked to keep, and the summary."""
+    from formcheck.report.json_report import to_json
+    from formcheck.report.text_report import to_text
+
+    report = session.report
+    if not quiet:
+        click.echo(session.stats.summary(), err=True)
+        if session.recording is not None:
+            click.echo(f"recording written to {session.recording.path} ({session.recording.codec})", err=True)
+        if session.cues_wav:
+            click.echo(f"sound cues written to {session.cues_wav} ({len(session.cues)} cues)", err=True)
+    if report is None:
+        return
+    if json_out:
+        _write(to_json(report), json_out)
+    if report_out:
+        from formcheck.api import html_report, still_times_s
+
+        stills = None  # from --source, html_report grabs them from the file
+        if not opts.source and session.recording is not None:
+            from formcheck.render.thumbnails import grab_stills
+
+            shifted = {t - session.t0_s: t for t in still_times_s(report)}
+            got = grab_stills(session.recording.path, list(shifted))
+            stills = {shifted[t]: jpg for t, jpg in got.items()}
+        _write(html_report(report, video=opts.source, stills=stills), report_out)
+        if not quiet and report_out != "-":
+            click.echo(f"report written to {report_out}", err=True)
+    if save_pose:
+        from formcheck.io.landmarks import save_pose as _save
+
+        _save(session.pose, save_pose)
+    if not quiet and json_out != "-" and report_out != "-":
+        click.echo(to_text(report))
+
+
+@contextmanager
+def _terminate_as_interrupt():  # noqa: ANN202
+    """SIGTERM (a service manager, `kill`) ends a live session like Ctrl-C: saved, not lost."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):  # noqa: ANN001, ANN202, ARG001
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 @main.command()

@@ -1,0 +1,121 @@
+"""What the live window adds to the annotated video's annotators: the cue of the moment in large
+type, the target head with an "in zone" light, processing speed and capture-to-overlay latency.
+
+Draw only, like annotators.py, from a ``LiveStatus`` the live loop fills in.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from formcheck.render.annotators import (
+    FAULT_BGR,
+    GOOD_BGR,
+    MUTED_BGR,
+    TEXT_BGR,
+    Rect,
+    _stroke,
+    frame_layout,
+    head_color,
+    head_short_name,
+    put_text,
+    shade,
+    text_size,
+)
+
+# On-screen words for each spoken cue (short: read from the floor in the middle of a rep)
+CUE_TEXT: dict[str, str] = {
+    "ribs_down": "RIBS DOWN",
+    "squat": "SOFT KNEES: THIS IS A SQUAT",
+    "toes_in": "TOES IN FOR THE SEMIS",
+    "toes_out": "TOES OUT FOR THE BICEPS",
+    "lost": "STEP BACK INTO VIEW",
+}
+
+
+@dataclass(frozen=True)
+class LiveStatus:
+    fps: float  # frames processed per second, recently; NaN before there is a rate
+    latency_ms: float  # capture to overlay, for this frame
+    cue: str  # a CUE_TEXT key, "" for none
+    target: str | None  # the head being trained
+    in_target_zone: bool
+    sound: str  # "on", "muted" or "off" (no audio device)
+
+
+class LiveStatusAnnotator:
+    """A status strip over the scene's top edge: target head and whether the knee is in its zone,
+    then fps, latency and sound."""
+
+    def annotate(self, frame: np.ndarray, status: LiveStatus) -> np.ndarray:
+        lay = frame_layout(frame)
+        u = lay.unit_px
+        area = _scene(frame)
+        h = round(22 * u)
+        strip = Rect(area.x, area.y, area.w, h)
+        shade(frame, strip)
+        scale, thick = 0.42 * u, _stroke(u, 1)
+        _, th = text_size("Ag", scale, thick)
+        base = strip.y + (h + th) / 2
+        x = strip.x + 6 * u
+        if status.target:
+            light = GOOD_BGR if status.in_target_zone else MUTED_BGR
+            word = "IN ZONE" if status.in_target_zone else "out of zone"
+            r = round(5 * u)
+            cv2.circle(frame, (round(x + r), round(strip.y + h / 2)), r, head_color(status.target), -1, cv2.LINE_AA)
+            x += 2 * r + 5 * u
+            x += put_text(frame, f"target {head_short_name(status.target)}:", x, base, scale, TEXT_BGR, thick)
+            x += 5 * u
+            put_text(frame, word, x, base, scale, light, _stroke(u, 1.4))
+        fps = f"{status.fps:.0f} fps" if math.isfinite(status.fps) else "-- fps"
+        lat = f"{status.latency_ms:.0f} ms" if math.isfinite(status.latency_ms) else "-- ms"
+        right = f"{fps}  {lat}  sound {status.sound}"
+        put_text(frame, right, strip.x1 - 6 * u, base, scale, MUTED_BGR, thick, "right",
+                 max_w=strip.w / 2)
+        return frame
+
+
+class CueAnnotator:
+    """The cue of the moment in large type across the lower scene, on a red band."""
+
+    def annotate(self, frame: np.ndarray, status: LiveStatus) -> np.ndarray:
+        text = CUE_TEXT.get(status.cue, status.cue.replace("_", " ").upper())
+        if not text:
+            return frame
+        lay = frame_layout(frame)
+        u = lay.unit_px
+        area = _scene(frame)
+        h = round(44 * u)
+        band = Rect(area.x, area.y1 - h - round(8 * u), area.w, h)
+        shade(frame, band, FAULT_BGR, 0.85)
+        thick = _stroke(u, 2.4)
+        scale = 1.0 * u
+        _, th = text_size("A", scale, thick)
+        put_text(frame, text, band.cx, band.y + (h + th) / 2, scale, TEXT_BGR, thick, "center",
+                 max_w=band.w - 12 * u)
+        return frame
+
+
+def _scene(frame: np.ndarray) -> Rect:
+    """The part of the frame the panels leave clear."""
+    lay = frame_layout(frame)
+    h, w = frame.shape[:2]
+    if lay.height_px >= lay.width_px:  # portrait: between the top and bottom strips
+        top = lay.knee_gauges[0].y1
+        return Rect(0, top, w, lay.toes.y - top)
+    x = lay.rep.x1
+    return Rect(x, 0, w - x, h)
+
+
+LIVE_ANNOTATORS = (LiveStatusAnnotator(), CueAnnotator())
+
+
+def annotate_live(frame: np.ndarray, status: LiveStatus) -> np.ndarray:
+    for a in LIVE_ANNOTATORS:
+        a.annotate(frame, status)
+    return frame
+
