@@ -1,0 +1,252 @@
+"""Speed and memory, measured side by side in one run (the machines are noisy: read the ratios).
+
+    python bench/speed.py                 # analyze vs a bare pose loop, live, start-up (~4 min)
+    python bench/speed.py --runs 5        # more runs per measure (medians are printed)
+    python bench/speed.py --long 10       # also peak memory on a 10-minute video vs a 1-minute one
+    python bench/speed.py --only live     # one section: analyze, live, help or long
+
+Every measure runs in a fresh process, timed from the outside (start-up and model load included)
+and its peak RSS read with wait4:
+
+* bare: a bare MediaPipe loop over the same frames, same model and options (VIDEO mode,
+  ``detect_for_video``, num_poses, confidences, segmentation masks), decoding with OpenCV: the
+  floor ``formcheck analyze`` is measured against;
+* analyze: ``formcheck analyze CLIP --json FILE -q``;
+* live: ``formcheck live --source CLIP --headless --mute`` (the clip at its real pace, frames
+  dropped when processing falls behind): processed fps and capture-to-overlay latency;
+* help: ``formcheck --help`` start-up, beside ``python -c pass``.
+
+Runs of different measures are interleaved (bare, analyze, bare, analyze, ...) so drift in the
+machine's speed hits both. Footage: FORMCHECK_FOOTAGE or ../shared/footage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FOOTAGE = Path(os.environ.get("FORMCHECK_FOOTAGE", ROOT.parent / "shared" / "footage"))
+CLIPS = ("kb_deadlift_side_correct_01.mp4", "squat_side_01.mp4")  # 360x640 60 fps; 1080x1920 30 fps
+LIVE_CLIPS = ("squat_side_01.mp4", "rdl_front_01.mp4", "kb_deadlift_side_correct_01.mp4")
+LONG_SOURCES = ("kb_deadlift_side_correct_01.mp4", "kb_deadlift_side_roundedback_01.mp4",
+                "kb_deadlift_side_kneedominant_01.mp4")
+
+
+# --------------------------------------------------------------------------- one measure, in a child
+
+
+def _bare(path: str) -> dict:
+    """Decode + detect_for_video, nothing else, with formcheck's model and options."""
+    import cv2
+    import mediapipe as mp
+    from mediapipe.tasks.python import BaseOptions
+    from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions, RunningMode
+
+    from formcheck.config import Config
+    from formcheck.pose.mediapipe_pose import resolve_model
+
+    pc = Config().pose
+    options = PoseLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=str(resolve_model(pc.model_path))),
+        running_mode=RunningMode.VIDEO, num_poses=pc.num_poses,
+        min_pose_detection_confidence=pc.min_detection_confidence,
+        min_pose_presence_confidence=pc.min_presence_confidence,
+        min_tracking_confidence=pc.min_tracking_confidence,
+        output_segmentation_masks=pc.segmentation,
+    )
+    cap = cv2.VideoCapture(path)
+    frames, last_ms, t_s = 0, -1, 0.0
+    with PoseLandmarker.create_from_options(options) as landmarker:
+        while True:
+            ok, frame = cap.read()
+            if not ok:
+                break
+            t_s = cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
+            ms = max(int(round(t_s * 1000)), last_ms + 1)
+            last_ms = ms
+            rgb = mp.Image(image_format=mp.ImageFormat.SRGB, data=cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+            landmarker.detect_for_video(rgb, ms)
+            frames += 1
+    return {"frames": frames}
+
+
+def _live(path: str) -> dict:
+    from formcheck.live import LiveOptions, run_live
+
+    s = run_live(LiveOptions(source=path, headless=True, mute=True))
+    st = s.stats
+    lat = sorted(st.latency_ms)
+    return {
+        "frames": st.frames_processed, "read": st.frames_read,
+        "fps": st.frames_processed / st.wall_s if st.wall_s else float("nan"),
+        "latency_median_ms": statistics.median(lat),
+        "latency_p95_ms": lat[min(len(lat) - 1, round(0.95 * (len(lat) - 1)))],
+    }
+
+
+def child(kind: str, path: str) -> None:
+    out = _bare(path) if kind == "bare" else _live(path)
+    print(json.dumps(out))
+
+
+# --------------------------------------------------------------------------- the parent
+
+
+def measure(cmd: list[str]) -> dict:
+    """Run ``cmd``; wall seconds, peak RSS (MB) and the JSON it printed last (if any)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out = proc.stdout.read()
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {err[-2000:]}")
+    lines = [ln for ln in out.splitlines() if ln.startswith("{")]
+    got = json.loads(lines[-1]) if lines else {}
+    got.update(wall_s=wall, rss_mb=usage.ru_maxrss / 1024.0)
+    return got
+
+
+def video_facts(path: Path) -> tuple[int, float, str]:
+    import cv2
+
+    cap = cv2.VideoCapture(str(path))
+    n, fps = int(cap.get(cv2.CAP_PROP_FRAME_COUNT)), cap.get(cv2.CAP_PROP_FPS)
+    size = f"{int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))}x{int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))}"
+    cap.release()
+    return n, n / fps, size
+
+
+def med(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def section_analyze(clips: list[Path], runs: int, tmp: Path) -> None:
+    print("\n## analyze vs a bare pose loop (same frames, model, options; start-up included)\n")
+    print("| clip | size | video s | bare wall s | analyze wall s | analyze/bare | analyze fps "
+          "| real-time factor | bare RSS MB | analyze RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for clip in clips:
+        n, dur, size = video_facts(clip)
+        bare, ana, ratio = [], [], []
+        for _ in range(runs):
+            b = measure([sys.executable, __file__, "--child", "bare", str(clip)])
+            a = measure([sys.executable, "-m", "formcheck", "analyze", str(clip), "--json",
+                         str(tmp / "r.json"), "-q"])
+            bare.append(b)
+            ana.append(a)
+            ratio.append(a["wall_s"] / b["wall_s"])
+        wb, wa = med([b["wall_s"] for b in bare]), med([a["wall_s"] for a in ana])
+        print(f"| {clip.name} | {size} | {dur:.1f} | {wb:.2f} | {wa:.2f} | {med(ratio):.2f} "
+              f"| {n / wa:.1f} | {dur / wa:.2f} | {med([b['rss_mb'] for b in bare]):.0f} "
+              f"| {med([a['rss_mb'] for a in ana]):.0f} |", flush=True)
+
+
+def section_live(clips: list[Path], runs: int) -> None:
+    print("\n## live --source --headless (the clip at real pace; medians over runs)\n")
+    print("| clip | size | source fps | processed fps | dropped | latency median ms | latency p95 ms |")
+    print("|---|---|---|---|---|---|---|")
+    for clip in clips:
+        n, dur, size = video_facts(clip)
+        got = [measure([sys.executable, __file__, "--child", "live", str(clip)]) for _ in range(runs)]
+        dropped = med([1 - g["frames"] / g["read"] for g in got])
+        print(f"| {clip.name} | {size} | {n / dur:.0f} | {med([g['fps'] for g in got]):.1f} "
+              f"| {dropped:.0%} | {med([g['latency_median_ms'] for g in got]):.0f} "
+              f"| {med([g['latency_p95_ms'] for g in got]):.0f} |", flush=True)
+
+
+def section_help(runs: int) -> None:
+    print("\n## start-up\n")
+    n = max(5, 3 * runs)
+    bare = [measure([sys.executable, "-c", "pass"])["wall_s"] for _ in range(n)]
+    helps = [measure([sys.executable, "-m", "formcheck", "--help"])["wall_s"] for _ in range(n)]
+    print(f"`formcheck --help`: median {med(helps) * 1000:.0f} ms over {n} runs "
+          f"(`python -c pass`: {med(bare) * 1000:.0f} ms)", flush=True)
+
+
+def make_long(minutes: float, out: Path) -> Path:
+    """Kettlebell sets one after another, at 360x640 and 30 fps, to ``minutes`` long."""
+    import cv2
+
+    if out.exists():
+        return out
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), 30.0, (360, 640))
+    want = int(minutes * 60 * 30)
+    written = 0
+    while written < want:
+        for name in LONG_SOURCES:
+            cap = cv2.VideoCapture(str(FOOTAGE / name))
+            keep = 0.0
+            while written < want:
+                ok, frame = cap.read()
+                if not ok:
+                    break
+                keep += 30.0 / 60.0  # 60 fps sources, every other frame
+                if keep >= 1.0:
+                    keep -= 1.0
+                    writer.write(cv2.resize(frame, (360, 640)))
+                    written += 1
+            cap.release()
+    writer.release()
+    return out
+
+
+def section_long(minutes: float, tmp: Path) -> None:
+    print(f"\n## peak memory: a {minutes:g}-minute video vs a 1-minute one (formcheck analyze)\n")
+    cache = Path(tempfile.gettempdir()) / "formcheck-bench"
+    cache.mkdir(exist_ok=True)
+    short = make_long(1, cache / "long_1min.mp4")
+    long = make_long(minutes, cache / f"long_{minutes:g}min.mp4")
+    rows = []
+    for path in (short, long):
+        got = measure([sys.executable, "-m", "formcheck", "analyze", str(path), "--json",
+                       str(tmp / "r.json"), "-q"])
+        rows.append(got)
+        n, dur, size = video_facts(path)
+        print(f"- {path.name} ({dur / 60:.1f} min, {n} frames, {size}): peak RSS "
+              f"{got['rss_mb']:.0f} MB, wall {got['wall_s']:.0f} s", flush=True)
+    print(f"\nlong / short peak RSS: {rows[1]['rss_mb'] / rows[0]['rss_mb']:.2f}")
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3])
+        return
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--long", type=float, default=0, metavar="MINUTES",
+                    help="also compare peak memory on a video this long with a 1-minute one")
+    ap.add_argument("--only", choices=("analyze", "live", "help", "long"))
+    ap.add_argument("--clips", nargs="*", help="clip names in the footage folder")
+    args = ap.parse_args()
+    if not (FOOTAGE / "expect.json").is_file():
+        sys.exit(f"footage not found at {FOOTAGE} (set FORMCHECK_FOOTAGE)")
+    import mediapipe
+
+    print(f"# formcheck speed, {time.strftime('%Y-%m-%d %H:%M')}\n")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}, "
+          f"Python {platform.python_version()}, mediapipe {mediapipe.__version__}; {args.runs} runs")
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.only in (None, "analyze"):
+            section_analyze([FOOTAGE / c for c in (args.clips or CLIPS)], args.runs, Path(tmp))
+        if args.only in (None, "live"):
+            section_live([FOOTAGE / c for c in (args.clips or LIVE_CLIPS)], args.runs)
+        if args.only in (None, "help"):
+            section_help(args.runs)
+        if args.long and args.only in (None, "long"):
+            section_long(args.long, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
