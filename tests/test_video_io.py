@@ -410,3 +410,17 @@ def test_real_side_view_clip():
     assert t_s[0] == 0.0 and np.all(np.diff(t_s) > 0)
     assert t_s[-1] == pytest.approx(11.6, abs=0.1)
     assert math.isclose(vf.info.duration_s, 11.6, abs_tol=0.1)
+
+
+def test_skip_goes_on_with_the_same_timestamps_and_frames() -> None:
+    """skip(n) then reading gives the frames and times that reading n frames would have."""
+    path = Path(__file__).parent / "data" / "renders" / "rdl_y90_p0_b4_neutral_soft_neutral.mp4"
+    with open_video(path) as vf:
+        read = [(t, f) for t, f in vf]
+    with open_video(path) as vf:
+        assert vf.skip(2) == 2  # within the frames decoded on open
+        assert vf.skip(98) == 98
+        rest = [(t, f) for t, f in vf]
+        assert vf.skip(5) == 0 and not vf.ended_early
+    assert [t for t, _ in rest] == [t for t, _ in read[100:]]
+    assert np.array_equal(rest[0][1], read[100][1])

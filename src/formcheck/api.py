@@ -15,7 +15,7 @@ from formcheck.analysis.pipeline import analyze_pose
 from formcheck.analysis.tracking import build_sequence
 from formcheck.config import Config
 from formcheck.io.landmarks import is_pose_file, load_pose
-from formcheck.types import PoseCandidate, PoseSequence, Report
+from formcheck.types import PoseSequence, Report
 
 Progress = Callable[[int, int], None]  # (frames done, frames expected or -1)
 
@@ -33,27 +33,15 @@ def estimate_pose_frames(
 
     Returns the sequence and whether Ctrl-C stopped it early (what was measured is kept).
     """
-    from formcheck.pose.mediapipe_pose import MediaPipePose
+    from formcheck.pose.runner import detect_frames
 
-    t_list: list[float] = []
-    cands: list[list[PoseCandidate]] = []
-    interrupted = False
-    with MediaPipePose(cfg.pose) as model:
-        try:
-            for t_s, frame in frames:
-                found = model.detect(t_s, frame)
-                cands.append(found)
-                t_list.append(t_s)
-                if progress:
-                    progress(len(t_list), expected)
-        except KeyboardInterrupt:
-            interrupted = True
+    found = detect_frames(frames, (width_px, height_px), cfg.pose, progress, expected)
     pose = build_sequence(
-        np.asarray(t_list), cands, width_px, height_px, cfg.track, cfg.pose.outline_levels, source
+        found.t_s, found.candidates, width_px, height_px, cfg.track, cfg.pose.outline_levels, source
     )
-    if interrupted:
+    if found.interrupted:
         pose.notes.append(f"stopped by the user after {len(pose)} frames")
-    return pose, interrupted
+    return pose, found.interrupted
 
 
 def estimate_pose(
@@ -62,24 +50,27 @@ def estimate_pose(
     progress: Progress | None = None,
     transform: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> tuple[PoseSequence, bool]:
-    """Pose for a whole video file. Returns the sequence and whether the video ended early."""
-    from formcheck.io.video import open_video
+    """Pose for a whole video file. Returns the sequence and whether the video ended early.
+
+    The frames are posed in two processes when the machine has two cores (pose/runner.py)."""
+    from formcheck.pose.runner import detect_video
 
     cfg = cfg or Config()
-    with open_video(path, transform=transform) as video:
-        info = video.info
-        pose, interrupted = estimate_pose_frames(
-            video, info.width_px, info.height_px, cfg, str(path), progress, info.n_frames_nominal
-        )
-        truncated = video.ended_early
-    if interrupted:
+    found = detect_video(path, cfg.pose, progress, transform)
+    info = found.info
+    pose = build_sequence(
+        found.t_s, found.candidates, info.width_px, info.height_px, cfg.track,
+        cfg.pose.outline_levels, str(path),
+    )
+    if found.interrupted:
+        pose.notes.append(f"stopped by the user after {len(pose)} frames")
         return pose, True
-    if truncated:
+    if found.ended_early:
         pose.notes.append(
             f"the video broke off after {len(pose)} of {info.n_frames_nominal} frames; "
             "this report covers what was decoded"
         )
-    return pose, truncated
+    return pose, found.ended_early
 
 
 def analyze_with_pose(

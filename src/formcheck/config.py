@@ -51,6 +51,16 @@ class PoseConfig:
     min_presence_confidence: float = 0.4
     min_tracking_confidence: float = 0.3
     segmentation: bool = True  # masks feed the back-outline (lumbar) measure
+    # Frames are shrunk to this longer side before the model (None: as decoded). MediaPipe crops
+    # the person to 256 px itself; a bigger frame costs the copy and a full-size mask. Not done
+    # for recorded sets: at 960 a 1080p pose costs 33 ms instead of 44, but the knee angle moved
+    # a median 0.4 deg (squat_side_01) and 0.8 deg (rdl_front_01, p95 6 deg, toe 1.3 deg) and
+    # zone seconds up to 10%; at 1280 it saved 5% and still moved zone seconds 3-4%.
+    max_side_px: int | None = None
+    # Landmarkers posing a video file side by side, one thread each: 0 = one per core, at most 2
+    # (pose/runner.py); 1 = a single one. Results are identical: the halves are joined where both
+    # landmarkers posed a frame the same way.
+    workers: int = 0
     outline_levels: int = 9  # rows sampled along the trunk for the back outline
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
+from formcheck import skeleton as sk
 from formcheck.analysis.outline import outline_offsets_px
 from formcheck.config import DEFAULT_MODEL_NAME, MODELS_DIR, PoseConfig
 from formcheck.errors import ModelError
-from formcheck import skeleton as sk
 from formcheck.types import PoseCandidate
 
 
@@ -32,21 +33,37 @@ def normalised_to_px(xy_norm: np.ndarray, width_px: int, height_px: int) -> np.n
     return np.asarray(xy_norm, dtype=np.float32) * np.array([width_px, height_px], dtype=np.float32)
 
 
+_quiet_lock = threading.Lock()
+_quiet_depth = 0  # threads inside _quiet_native_stderr now
+_saved_fd: int | None = None  # the real stderr while any is
+
+
 @contextlib.contextmanager
 def _quiet_native_stderr() -> Iterator[None]:
-    """Silence the C++ log lines MediaPipe/TFLite print while loading (they are not errors)."""
+    """Silence the C++ log lines MediaPipe/TFLite print while loading (they are not errors).
+
+    fd 2 belongs to the whole process: with landmarkers in several threads, the first one in
+    points it at /dev/null and the last one out restores it (two saving and restoring their own
+    copies would leave it pointing at /dev/null)."""
+    global _quiet_depth, _saved_fd
+    with _quiet_lock:
+        if _quiet_depth == 0:
+            try:
+                _saved_fd = os.dup(2)
+                with open(os.devnull, "wb") as null:
+                    os.dup2(null.fileno(), 2)
+            except OSError:
+                _saved_fd = None
+        _quiet_depth += 1
     try:
-        fd = os.dup(2)
-    except OSError:
         yield
-        return
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 2)
-            yield
     finally:
-        os.dup2(fd, 2)
-        os.close(fd)
+        with _quiet_lock:
+            _quiet_depth -= 1
+            if _quiet_depth == 0 and _saved_fd is not None:
+                os.dup2(_saved_fd, 2)
+                os.close(_saved_fd)
+                _saved_fd = None
 
 
 class MediaPipePose:
@@ -93,8 +110,14 @@ class MediaPipePose:
         with _quiet_native_stderr():  # mediapipe 1.2.3 logs accelerator teardown
             self._landmarker.close()
 
-    def detect(self, t_s: float, frame_bgr: np.ndarray) -> list[PoseCandidate]:
-        h, w = frame_bgr.shape[:2]
+    def detect(
+        self, t_s: float, frame_bgr: np.ndarray, size_wh: tuple[int, int] | None = None,
+    ) -> list[PoseCandidate]:
+        """People in one frame. ``size_wh``: the frame's full size when ``frame_bgr`` was shrunk
+        for speed (io.video.pose_input): landmarks and outline come back in full-size pixels."""
+        h_in, w_in = frame_bgr.shape[:2]
+        w, h = size_wh or (w_in, h_in)
+        to_full = 0.5 * (w / w_in + h / h_in)  # input px -> full px (both ways alike, but rounding)
         rgb = np.ascontiguousarray(frame_bgr[:, :, ::-1])
         image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb)
         ms = max(int(round(t_s * 1000.0)), self._last_ms + 1)  # MediaPipe needs increasing ms
@@ -118,12 +141,13 @@ class MediaPipePose:
                 mask = masks[i].numpy_view()
                 if mask.ndim == 3:
                     mask = mask[:, :, 0]
-                if mask.shape != (h, w):
-                    raise ModelError(f"segmentation mask is {mask.shape}, frame is {(h, w)}")
-                back = outline_offsets_px(
+                if mask.shape != (h_in, w_in):
+                    raise ModelError(f"segmentation mask is {mask.shape}, frame is {(h_in, w_in)}")
+                xy_in = normalised_to_px(arr[:, :2], w_in, h_in)  # the mask's pixels
+                back = to_full * outline_offsets_px(
                     mask,
-                    np.mean(xy[list(sk.HIP)], axis=0),
-                    np.mean(xy[list(sk.SHOULDER)], axis=0),
+                    np.mean(xy_in[list(sk.HIP)], axis=0),
+                    np.mean(xy_in[list(sk.SHOULDER)], axis=0),
                     self.cfg.outline_levels,
                 )
             out.append(PoseCandidate(xy, arr[:, 2] * w, np.clip(arr[:, 3], 0, 1), world, back))

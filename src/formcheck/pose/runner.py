@@ -1,0 +1,227 @@
+"""The pose model over a whole video file, on both cores.
+
+MediaPipe releases the GIL while it works, so two landmarkers in two threads pose 1.7-2x as many
+frames per second as one on 2 cores. The video is cut in two: this thread poses it from the start,
+a second thread (its own decoder, skipping ahead cheaply) from a little before the cut to the end.
+
+Joining the halves must give exactly what one landmarker gives. Looking for two people,
+PoseLandmarker detects afresh in every frame where it found fewer than two, and carries nothing
+over from such a frame; where it found two, it tracks both into the next frame. So once a frame is
+posed identically by both landmarkers and holds fewer than two people, everything after it is
+identical too. The first thread goes on past the cut until it meets such a frame (the second
+thread has posed it already) and the halves are joined there; if it never does, the first thread
+poses to the end (as slow as one landmarker, never different). tests/test_parallel.py checks the
+equality on footage, including a clip with two people in some frames.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck.config import PoseConfig
+from formcheck.types import PoseCandidate, VideoInfo
+
+Progress = Callable[[int, int], None]  # (frames done, frames expected or -1)
+FrameTransform = Callable[[np.ndarray], np.ndarray]
+
+MIN_FRAMES_PER_HALF = 60  # below this a second landmarker costs more (its load) than it saves
+LEAD_S = 1.0  # the second thread starts this long before the cut, where the halves are joined
+SKIP_COST = 0.13  # skipping a frame (decode, no conversion) as a share of posing it (1080p)
+
+
+@dataclass
+class Detections:
+    """What the pose model found in each decoded frame of a video."""
+
+    info: VideoInfo | None  # the video's, from detect_video
+    t_s: np.ndarray  # (n,) strictly increasing
+    candidates: list[list[PoseCandidate]]  # per frame, every person found
+    ended_early: bool = False  # the file broke off before its stated length
+    interrupted: bool = False  # Ctrl-C: the frames up to there are kept
+    joined_at: int = -1  # the last frame the first thread's result was kept for; -1: one thread
+
+
+def workers_for(cfg: PoseConfig) -> int:
+    """Landmarkers to run side by side: cfg.workers, or one per core, at most 2; one when
+    ``num_poses`` is 1 (MediaPipe then also smooths landmarks over time: no clean join)."""
+    if cfg.num_poses < 2:
+        return 1
+    return max(1, min(2, cfg.workers or os.cpu_count() or 1))
+
+
+def detect_video(
+    path: str | os.PathLike, cfg: PoseConfig, progress: Progress | None = None,
+    transform: FrameTransform | None = None,
+) -> Detections:
+    """Pose every frame of the video at ``path``. Raises the io errors (InputNotFound,
+    NotAVideo) and ModelError; a file that breaks off sets ``ended_early``, Ctrl-C sets
+    ``interrupted``; what was posed up to there is returned."""
+    from formcheck.io.video import open_video
+
+    with open_video(path, transform=transform) as video:
+        info = video.info
+        n = info.n_frames_nominal
+        fps = info.fps_nominal if math.isfinite(info.fps_nominal) else 30.0
+        lead = max(1, round(LEAD_S * fps))
+        cut = math.ceil((n + lead) / (2.0 - SKIP_COST))
+        if workers_for(cfg) < 2 or n - cut < MIN_FRAMES_PER_HALF or cut - lead < MIN_FRAMES_PER_HALF:
+            found = detect_frames(video, (info.width_px, info.height_px), cfg, progress, n)
+        else:
+            second = _SecondHalf(path, cfg, cut - lead, transform)
+            try:
+                found = _first_half(video, cfg, second, progress)
+            finally:
+                second.stop()
+        found.info = info
+        found.ended_early = not found.interrupted and video.ended_early
+        if found.joined_at >= 0:
+            found.ended_early = not found.interrupted and second.ended_early
+    return found
+
+
+def detect_frames(
+    frames: Iterable[tuple[float, np.ndarray]], size_wh: tuple[int, int], cfg: PoseConfig,
+    progress: Progress | None = None, expected: int = -1,
+) -> Detections:
+    """Pose (t_s, frame_bgr) pairs in time order with one landmarker, in this thread."""
+    from formcheck.io.video import pose_input
+    from formcheck.pose.mediapipe_pose import MediaPipePose
+
+    t_list: list[float] = []
+    cands: list[list[PoseCandidate]] = []
+    interrupted = False
+    with MediaPipePose(cfg) as model:
+        try:
+            for t_s, frame in frames:
+                cands.append(model.detect(t_s, pose_input(frame, cfg.max_side_px), size_wh))
+                t_list.append(t_s)
+                if progress:
+                    progress(len(t_list), expected)
+        except KeyboardInterrupt:
+            interrupted = True
+    return Detections(None, np.asarray(t_list, dtype=np.float64), cands, interrupted=interrupted)
+
+
+def _same(a: list[PoseCandidate], b: list[PoseCandidate]) -> bool:
+    return len(a) == len(b) and all(
+        np.array_equal(x.xy_px, y.xy_px) and np.array_equal(x.visibility, y.visibility)
+        and np.array_equal(x.world_m, y.world_m) and np.array_equal(x.z_px, y.z_px)
+        and np.array_equal(x.back_offset_px, y.back_offset_px, equal_nan=True)
+        for x, y in zip(a, b)
+    )
+
+
+def _first_half(video, cfg: PoseConfig, second: _SecondHalf,  # noqa: ANN001 - VideoFile
+                progress: Progress | None) -> Detections:
+    """Pose from the start until a frame the second thread posed the same way, with fewer than
+    num_poses people in it; join the second thread's frames after it."""
+    from formcheck.io.video import pose_input
+    from formcheck.pose.mediapipe_pose import MediaPipePose
+
+    info = video.info
+    size = (info.width_px, info.height_px)
+    t_list: list[float] = []
+    cands: list[list[PoseCandidate]] = []
+    joined_at = -1
+    interrupted = False
+    with MediaPipePose(cfg) as model:
+        try:
+            for i, (t_s, frame) in enumerate(video):
+                found = model.detect(t_s, pose_input(frame, cfg.max_side_px), size)
+                t_list.append(t_s)
+                cands.append(found)
+                if progress:
+                    progress(i + 1 + second.done_after(i), info.n_frames_nominal)
+                if i >= second.start and len(found) < cfg.num_poses:
+                    theirs = second.wait_for(i)
+                    if theirs is not None and _same(found, theirs[1]):
+                        joined_at = i
+                        break
+                second.raise_error()
+        except KeyboardInterrupt:
+            interrupted = True
+    if joined_at < 0 or interrupted:
+        second.stop()
+        return Detections(None, np.asarray(t_list, dtype=np.float64), cands, interrupted=interrupted)
+    try:
+        second.wait()
+    except KeyboardInterrupt:
+        return Detections(None, np.asarray(t_list, dtype=np.float64), cands, interrupted=True)
+    second.raise_error()
+    rest = second.frames_after(joined_at)
+    t = np.concatenate([np.asarray(t_list, dtype=np.float64), [t for t, _ in rest]])
+    if progress:
+        progress(len(t), info.n_frames_nominal)
+    return Detections(None, t, cands + [c for _, c in rest], joined_at=joined_at)
+
+
+class _SecondHalf:
+    """A thread posing the video from frame ``start`` to its end with its own decoder."""
+
+    def __init__(self, path: str | os.PathLike, cfg: PoseConfig, start: int,
+                 transform: FrameTransform | None) -> None:
+        self.path, self.cfg, self.start, self.transform = path, cfg, start, transform
+        self.results: list[tuple[float, list[PoseCandidate]]] = []  # frame start + k
+        self.ended_early = False
+        self.error: BaseException | None = None
+        self._cond = threading.Condition()
+        self._finished = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="formcheck-pose-2", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        from formcheck.io.video import open_video, pose_input
+        from formcheck.pose.mediapipe_pose import MediaPipePose
+
+        try:
+            with open_video(self.path, transform=self.transform) as video:
+                size = (video.info.width_px, video.info.height_px)
+                if video.skip(self.start) == self.start:
+                    with MediaPipePose(self.cfg) as model:
+                        for t_s, frame in video:
+                            if self._stop.is_set():
+                                return
+                            found = model.detect(t_s, pose_input(frame, self.cfg.max_side_px), size)
+                            with self._cond:
+                                self.results.append((t_s, found))
+                                self._cond.notify_all()
+                self.ended_early = video.ended_early
+        except BaseException as exc:  # noqa: BLE001 - raised in the first thread
+            self.error = exc
+        finally:
+            with self._cond:
+                self._finished = True
+                self._cond.notify_all()
+
+    def done_after(self, i: int) -> int:
+        """Frames this thread has posed beyond frame ``i`` (for progress)."""
+        return max(0, self.start + len(self.results) - 1 - i)
+
+    def wait_for(self, i: int) -> tuple[float, list[PoseCandidate]] | None:
+        """Frame ``i`` as posed here, waiting for it; None if it never will be."""
+        k = i - self.start
+        with self._cond:
+            self._cond.wait_for(lambda: len(self.results) > k or self._finished)
+            return self.results[k] if len(self.results) > k else None
+
+    def wait(self) -> None:
+        while self._thread.is_alive():
+            self._thread.join(timeout=0.2)
+
+    def frames_after(self, i: int) -> list[tuple[float, list[PoseCandidate]]]:
+        return self.results[i - self.start + 1:]
+
+    def raise_error(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
