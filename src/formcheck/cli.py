@@ -7,6 +7,7 @@ only here. Heavy modules are imported inside commands so ``formcheck --help`` st
 from __future__ import annotations
 
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -244,8 +245,9 @@ def live(
         if not quiet:
             what = source or f"camera {camera}"
             click.echo(f"live from {what}: Q or Esc in the window, or Ctrl-C here, to finish", err=True)
-        with _terminate_as_interrupt():
-            session = run_live(opts, cfg, say)
+        stop = threading.Event()
+        with _stop_on_signals(stop):
+            session = run_live(opts, cfg, say, stop=stop)
         _save_live(session, opts, json_out, report_out, save_pose, quiet)
         if session.error:
             raise session.error
@@ -291,23 +293,27 @@ def _save_live(session, opts, json_out, report_out, save_pose, quiet: bool) -> N
 
 
 @contextmanager
-def _terminate_as_interrupt():  # noqa: ANN202
-    """SIGTERM (a service manager, `kill`) ends a live session like Ctrl-C: saved, not lost."""
+def _stop_on_signals(stop):  # noqa: ANN001, ANN202 - threading.Event
+    """Ctrl-C and SIGTERM (a service manager, `kill`) end a live session at the loop's next safe
+    point, saved, not lost: the handler only sets ``stop`` (an exception raised inside a lock
+    wait could leave the landmarker threads locked out). A second Ctrl-C interrupts at once."""
     import signal
-    import threading
 
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def handler(signum, frame):  # noqa: ANN001, ANN202, ARG001
-        raise KeyboardInterrupt
+        if stop.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        stop.set()
 
-    old = signal.signal(signal.SIGTERM, handler)
+    old = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, old)
+        for sig, h in old.items():
+            signal.signal(sig, h)
 
 
 @main.command()

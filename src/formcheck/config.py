@@ -181,6 +181,11 @@ class LiveConfig:
     tone_gap_s: float = 0.25  # zone tones at least this far apart
     lost_after_s: float = 2.0  # the lifter unseen this long (after being seen): "step back into view"
     cue_show_s: float = 2.5  # a cue stays on screen this long
+    # Live frames are shrunk to this longer side as they arrive: posed, drawn, shown and recorded
+    # at it. The window shows no more anyway (render.window), and on 1080p the pose costs 33 ms
+    # a frame instead of 44, with knee and hip angles a median 0.4-1.0 deg from full size
+    # (squat_side_01, rdl_front_01); the recorded-set analysis stays at full size.
+    max_side_px: int | None = 960
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ end (camera lost, no one seen) are returned with it, not raised, so nothing is l
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -88,21 +89,23 @@ def run_live(
     options: LiveOptions, cfg: Config | None = None,
     say: Callable[[str], None] = lambda msg: None,
     frames: LatestFrame | None = None,
+    stop: threading.Event | None = None,
 ) -> LiveSession:
     """Run a live session. Raises only for a source that cannot start (CameraError,
     InputNotFound, NotAVideo), a bad option (InvalidOption) or a missing model (ModelError);
     everything after the first frame ends in a returned LiveSession. ``frames``: an open source
-    to use instead of the one ``options`` names (tests hand in a camera that fails)."""
+    to use instead of the one ``options`` names (tests hand in a camera that fails). ``stop``:
+    set it (from a signal handler, say) to end the session as Ctrl-C would, at a safe point."""
     from formcheck.audio.player import open_player
     from formcheck.audio.track import CueTrack
     from formcheck.io.live_source import open_live
-    from formcheck.pose.mediapipe_pose import MediaPipePose
+    from formcheck.pose.live_posers import LivePosers, posers_for
     from formcheck.render.annotators import annotate_frame
     from formcheck.render.live_overlay import LiveStatus, annotate_live
     from formcheck.render.video_out import ConstantRateRecorder, output_fps
 
     cfg = cfg or Config()
-    source = frames or open_live(options.camera, options.source, options.speed)
+    source = frames or open_live(options.camera, options.source, options.speed, cfg.live.max_side_px)
     info = source.info
     stats = LiveStats()
     track = CueTrack()
@@ -121,7 +124,8 @@ def run_live(
         if options.record:
             fps = info.fps_nominal if math.isfinite(info.fps_nominal) else output_fps(np.zeros(0))
             recorder = ConstantRateRecorder(options.record, (info.width_px, info.height_px), fps)
-        with MediaPipePose(cfg.pose) as model, open_player(options.mute) as player:
+        posers = LivePosers(source, cfg.pose, posers_for(cfg.pose), GET_TIMEOUT_S)
+        with posers, open_player(options.mute) as player:
             msg = player.take_message()
             if msg:
                 say(msg)
@@ -131,16 +135,19 @@ def run_live(
             latency_ms = math.nan
             try:
                 while True:
-                    cap = source.get(GET_TIMEOUT_S)
-                    if cap is None:
+                    got = posers.next(stop)
+                    if stop is not None and stop.is_set():
+                        end = "interrupted"
+                        break
+                    if got is None:
                         end = source.end or "lost"
                         break
+                    cap, found = got
                     if not math.isfinite(t0_s):
                         t0_s = cap.t_s
                     if options.max_s is not None and cap.t_s - t0_s > options.max_s:
                         end = "time limit"
                         break
-                    found = model.detect(cap.t_s, cap.frame)
                     live = analyzer.update(cap.t_s, found)
                     for s in live.sounds:
                         player.play(s)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from formcheck.io.video import CameraSource, VideoFile, open_camera, open_video
+from formcheck.io.video import CameraSource, VideoFile, open_camera, open_video, pose_input, shrunk_size
 from formcheck.types import VideoInfo
 
 
@@ -36,11 +36,18 @@ class LatestFrame:
     or "error: ..." (the reader raised).
     """
 
-    def __init__(self, source: VideoFile | CameraSource, paced: bool, speed: float = 1.0) -> None:
+    def __init__(
+        self, source: VideoFile | CameraSource, paced: bool, speed: float = 1.0,
+        max_side_px: int | None = None,
+    ) -> None:
         if not speed > 0:
             raise ValueError(f"speed must be > 0, got {speed}")
         self.source = source
-        self.info: VideoInfo = source.info
+        self.max_side_px = max_side_px
+        info = source.info
+        # frames are delivered shrunk to max_side_px (in the reading thread, off the loop's path)
+        w, h = shrunk_size(info.width_px, info.height_px, max_side_px)
+        self.info: VideoInfo = replace(info, width_px=w, height_px=h)
         self.paced = paced
         self.speed = speed
         self.read = 0  # frames the source delivered
@@ -77,8 +84,10 @@ class LatestFrame:
                     if self._stop.wait(max(0.0, due - time.monotonic())):
                         end = "stopped"
                         break
+                wall_s = time.monotonic()
+                frame = pose_input(frame, self.max_side_px)
                 with self._cond:
-                    self._slot = Captured(t_s, time.monotonic(), frame, index)
+                    self._slot = Captured(t_s, wall_s, frame, index)
                     self.read += 1
                     self._cond.notify_all()
             else:
@@ -119,9 +128,11 @@ class LatestFrame:
 
 def open_live(
     camera: int | None = None, path: str | None = None, speed: float = 1.0,
+    max_side_px: int | None = None,
 ) -> LatestFrame:
     """A started LatestFrame over camera ``camera`` or the file ``path`` played at real pace
-    (times ``speed``). Raises the io errors (CameraError, InputNotFound, NotAVideo)."""
+    (times ``speed``), frames shrunk to ``max_side_px``. Raises the io errors (CameraError,
+    InputNotFound, NotAVideo)."""
     if path is not None:
-        return LatestFrame(open_video(path), paced=True, speed=speed).start()
-    return LatestFrame(open_camera(camera or 0), paced=False).start()
+        return LatestFrame(open_video(path), paced=True, speed=speed, max_side_px=max_side_px).start()
+    return LatestFrame(open_camera(camera or 0), paced=False, max_side_px=max_side_px).start()

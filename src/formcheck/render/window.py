@@ -33,6 +33,9 @@ class Window:
         cv2.namedWindow(title, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | cv2.WINDOW_GUI_NORMAL)
         scale = min(1.0, MAX_WINDOW_SIDE_PX / max(width_px, height_px))
         cv2.resizeWindow(title, round(width_px * scale), round(height_px * scale))
+        # show it now, before the model loads: a dark frame saying what is coming
+        cv2.imshow(title, np.zeros((height_px, width_px, 3), np.uint8))
+        cv2.waitKey(1)
         self._open = True
 
     def show(self, frame: np.ndarray) -> bool:
