@@ -11,7 +11,8 @@ and its peak RSS read with wait4:
 * bare: a bare MediaPipe loop over the same frames, same model and options (VIDEO mode,
   ``detect_for_video``, num_poses, confidences, segmentation masks), decoding with OpenCV: the
   floor ``formcheck analyze`` is measured against;
-* analyze: ``formcheck analyze CLIP --json FILE -q``;
+* plain: formcheck's analysis with a single landmarker, as the bare loop has (analysis overhead);
+* analyze: ``formcheck analyze CLIP --json FILE -q`` (two landmarkers in two threads);
 * live: ``formcheck live --source CLIP --headless --mute`` (the clip at its real pace, frames
   dropped when processing falls behind): processed fps and capture-to-overlay latency;
 * help: ``formcheck --help`` start-up, beside ``python -c pass``.
@@ -93,8 +94,21 @@ def _live(path: str) -> dict:
     }
 
 
+def _plain(path: str) -> dict:
+    """formcheck's analysis with one landmarker (config workers=1): the overhead of everything
+    formcheck does around the model, on the bare loop's footing."""
+    from dataclasses import replace
+
+    from formcheck.api import analyze
+    from formcheck.config import Config
+
+    cfg = Config()
+    report = analyze(path, config=replace(cfg, pose=replace(cfg.pose, workers=1)))
+    return {"frames": report.n_frames}
+
+
 def child(kind: str, path: str) -> None:
-    out = _bare(path) if kind == "bare" else _live(path)
+    out = {"bare": _bare, "plain": _plain, "live": _live}[kind](path)
     print(json.dumps(out))
 
 
@@ -134,23 +148,24 @@ def med(values: list[float]) -> float:
 
 def section_analyze(clips: list[Path], runs: int, tmp: Path) -> None:
     print("\n## analyze vs a bare pose loop (same frames, model, options; start-up included)\n")
-    print("| clip | size | video s | bare wall s | analyze wall s | analyze/bare | analyze fps "
-          "| real-time factor | bare RSS MB | analyze RSS MB |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| clip | size | video s | bare s | plain s | plain/bare | analyze s | analyze/bare "
+          "| analyze fps | real-time factor | bare RSS MB | analyze RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for clip in clips:
         n, dur, size = video_facts(clip)
-        bare, ana, ratio = [], [], []
-        for _ in range(runs):
-            b = measure([sys.executable, __file__, "--child", "bare", str(clip)])
-            a = measure([sys.executable, "-m", "formcheck", "analyze", str(clip), "--json",
-                         str(tmp / "r.json"), "-q"])
-            bare.append(b)
-            ana.append(a)
-            ratio.append(a["wall_s"] / b["wall_s"])
-        wb, wa = med([b["wall_s"] for b in bare]), med([a["wall_s"] for a in ana])
-        print(f"| {clip.name} | {size} | {dur:.1f} | {wb:.2f} | {wa:.2f} | {med(ratio):.2f} "
-              f"| {n / wa:.1f} | {dur / wa:.2f} | {med([b['rss_mb'] for b in bare]):.0f} "
-              f"| {med([a['rss_mb'] for a in ana]):.0f} |", flush=True)
+        got: dict[str, list[dict]] = {"bare": [], "plain": [], "analyze": []}
+        for _ in range(runs):  # interleaved, so drift in the machine's speed hits all three
+            got["bare"].append(measure([sys.executable, __file__, "--child", "bare", str(clip)]))
+            got["plain"].append(measure([sys.executable, __file__, "--child", "plain", str(clip)]))
+            got["analyze"].append(measure([sys.executable, "-m", "formcheck", "analyze", str(clip),
+                                           "--json", str(tmp / "r.json"), "-q"]))
+        wall = {k: [g["wall_s"] for g in v] for k, v in got.items()}
+        ratio = {k: med([a / b for a, b in zip(wall[k], wall["bare"])]) for k in ("plain", "analyze")}
+        wb, wp, wa = med(wall["bare"]), med(wall["plain"]), med(wall["analyze"])
+        print(f"| {clip.name} | {size} | {dur:.1f} | {wb:.2f} | {wp:.2f} | {ratio['plain']:.2f} "
+              f"| {wa:.2f} | {ratio['analyze']:.2f} | {n / wa:.1f} | {dur / wa:.2f} "
+              f"| {med([g['rss_mb'] for g in got['bare']]):.0f} "
+              f"| {med([g['rss_mb'] for g in got['analyze']]):.0f} |", flush=True)
 
 
 def section_live(clips: list[Path], runs: int) -> None:
