@@ -115,3 +115,35 @@ def test_quieting_stderr_from_two_threads_leaves_it_working() -> None:
         t.join()
     after = os.fstat(2)
     assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)
+
+
+def test_packed_candidates_give_back_what_was_put_in() -> None:
+    from formcheck.pose.packed import CHUNK_ROWS, Joined, PackedCandidates
+    from formcheck.types import PoseCandidate
+
+    rng = np.random.default_rng(0)
+
+    def cand(with_back: bool) -> PoseCandidate:
+        back = rng.normal(size=(9, 2)).astype(np.float32) if with_back else np.full((0, 2), np.nan, np.float32)
+        return PoseCandidate(rng.normal(size=(33, 2)).astype(np.float32), rng.normal(size=33).astype(np.float32),
+                             rng.random(33).astype(np.float32), rng.normal(size=(33, 3)).astype(np.float32), back)
+
+    frames = [[cand(i % 3 != 0) for _ in range(i % 3)] for i in range(CHUNK_ROWS + 300)]  # over a chunk
+    packed = PackedCandidates(9)
+    packed.extend(frames)
+    assert len(packed) == len(frames)
+    for i in (0, 1, 2, 5, CHUNK_ROWS - 1, CHUNK_ROWS, len(frames) - 1):
+        got, want = packed[i], frames[i]
+        assert len(got) == len(want)
+        for g, w in zip(got, want):
+            for name in ("xy_px", "z_px", "visibility", "world_m"):
+                assert np.array_equal(getattr(g, name), getattr(w, name)), name
+            if w.back_offset_px.shape == (9, 2):
+                assert np.array_equal(g.back_offset_px, w.back_offset_px)
+            else:
+                assert np.isnan(g.back_offset_px).all()  # no mask: NaN, not zeros
+    joined = Joined(packed, 10, packed, 20)
+    assert len(joined) == len(frames) - 10
+    assert len(joined[10]) == len(frames[20]) and len(joined[9]) == len(frames[9])
+    with pytest.raises(IndexError):
+        joined[len(joined)]

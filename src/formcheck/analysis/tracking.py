@@ -9,6 +9,7 @@ detection dropout are chained only when they do not overlap in time and join up 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -43,7 +44,7 @@ class Track:
 
 
 def link_tracks(
-    t_s: np.ndarray, candidates: list[list[PoseCandidate]], cfg: TrackConfig
+    t_s: np.ndarray, candidates: Sequence[list[PoseCandidate]], cfg: TrackConfig
 ) -> list[Track]:
     """Greedy frame-to-frame association with a distance gate in torso lengths."""
     tracks: list[Track] = []
@@ -74,7 +75,7 @@ def link_tracks(
     return tracks
 
 
-def _track_score(tr: Track, t_s: np.ndarray, candidates: list[list[PoseCandidate]]) -> float:
+def _track_score(tr: Track, t_s: np.ndarray, candidates: Sequence[list[PoseCandidate]]) -> float:
     pts = np.stack([candidates[f][p].xy_px for f, p in zip(tr.frames, tr.picks)])
     duration = float(t_s[tr.frames[-1]] - t_s[tr.frames[0]]) + 1e-3
     knee = flexion_deg(pts[:, sk.HIP[0]], pts[:, sk.KNEE[0]], pts[:, sk.ANKLE[0]])
@@ -85,7 +86,7 @@ def _track_score(tr: Track, t_s: np.ndarray, candidates: list[list[PoseCandidate
 
 
 def select_lifter(
-    t_s: np.ndarray, candidates: list[list[PoseCandidate]], cfg: TrackConfig
+    t_s: np.ndarray, candidates: Sequence[list[PoseCandidate]], cfg: TrackConfig
 ) -> tuple[list[int | None], list[str]]:
     """For each frame, the index of the lifter's candidate (or None), plus notes for the report."""
     n = len(candidates)
@@ -126,7 +127,7 @@ def _span(t_s: np.ndarray) -> float:
 
 
 def _joins(
-    tr: Track, chosen: list[Track], t_s: np.ndarray, cands: list[list[PoseCandidate]], cfg: TrackConfig
+    tr: Track, chosen: list[Track], t_s: np.ndarray, cands: Sequence[list[PoseCandidate]], cfg: TrackConfig
 ) -> bool:
     """Does ``tr`` continue one of ``chosen`` across a dropout (ends meet within a torso length)?"""
     first = tr.frames[0]
@@ -149,7 +150,7 @@ def _joins(
 
 def build_sequence(
     t_s: np.ndarray,
-    candidates: list[list[PoseCandidate]],
+    candidates: Sequence[list[PoseCandidate]],
     width_px: int,
     height_px: int,
     cfg: TrackConfig,

@@ -19,12 +19,13 @@ from __future__ import annotations
 import math
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from formcheck.config import PoseConfig
+from formcheck.pose.packed import Joined, PackedCandidates
 from formcheck.types import PoseCandidate, VideoInfo
 
 Progress = Callable[[int, int], None]  # (frames done, frames expected or -1)
@@ -41,7 +42,7 @@ class Detections:
 
     info: VideoInfo | None  # the video's, from detect_video
     t_s: np.ndarray  # (n,) strictly increasing
-    candidates: list[list[PoseCandidate]]  # per frame, every person found
+    candidates: Sequence[list[PoseCandidate]]  # per frame, every person found (PackedCandidates)
     ended_early: bool = False  # the file broke off before its stated length
     interrupted: bool = False  # Ctrl-C: the frames up to there are kept
     joined_at: int = -1  # the last frame the first thread's result was kept for; -1: one thread
@@ -94,7 +95,7 @@ def detect_frames(
     from formcheck.pose.mediapipe_pose import MediaPipePose
 
     t_list: list[float] = []
-    cands: list[list[PoseCandidate]] = []
+    cands = PackedCandidates(cfg.outline_levels)
     interrupted = False
     with MediaPipePose(cfg) as model:
         try:
@@ -127,7 +128,7 @@ def _first_half(video, cfg: PoseConfig, second: _SecondHalf,  # noqa: ANN001 - V
     info = video.info
     size = (info.width_px, info.height_px)
     t_list: list[float] = []
-    cands: list[list[PoseCandidate]] = []
+    cands = PackedCandidates(cfg.outline_levels)
     joined_at = -1
     interrupted = False
     with MediaPipePose(cfg) as model:
@@ -140,7 +141,7 @@ def _first_half(video, cfg: PoseConfig, second: _SecondHalf,  # noqa: ANN001 - V
                     progress(i + 1 + second.done_after(i), info.n_frames_nominal)
                 if i >= second.start and len(found) < cfg.num_poses:
                     theirs = second.wait_for(i)
-                    if theirs is not None and _same(found, theirs[1]):
+                    if theirs is not None and _same(found, theirs):
                         joined_at = i
                         break
                 second.raise_error()
@@ -154,11 +155,11 @@ def _first_half(video, cfg: PoseConfig, second: _SecondHalf,  # noqa: ANN001 - V
     except KeyboardInterrupt:
         return Detections(None, np.asarray(t_list, dtype=np.float64), cands, interrupted=True)
     second.raise_error()
-    rest = second.frames_after(joined_at)
-    t = np.concatenate([np.asarray(t_list, dtype=np.float64), [t for t, _ in rest]])
+    k = joined_at - second.start + 1  # the second thread's first frame kept
+    t = np.concatenate([np.asarray(t_list, dtype=np.float64), second.t_s[k:]])
     if progress:
         progress(len(t), info.n_frames_nominal)
-    return Detections(None, t, cands + [c for _, c in rest], joined_at=joined_at)
+    return Detections(None, t, Joined(cands, len(cands), second.cands, k), joined_at=joined_at)
 
 
 class _SecondHalf:
@@ -167,7 +168,8 @@ class _SecondHalf:
     def __init__(self, path: str | os.PathLike, cfg: PoseConfig, start: int,
                  transform: FrameTransform | None) -> None:
         self.path, self.cfg, self.start, self.transform = path, cfg, start, transform
-        self.results: list[tuple[float, list[PoseCandidate]]] = []  # frame start + k
+        self.t_list: list[float] = []  # frame start + k
+        self.cands = PackedCandidates(cfg.outline_levels)
         self.ended_early = False
         self.error: BaseException | None = None
         self._cond = threading.Condition()
@@ -190,7 +192,8 @@ class _SecondHalf:
                                 return
                             found = model.detect(t_s, pose_input(frame, self.cfg.max_side_px), size)
                             with self._cond:
-                                self.results.append((t_s, found))
+                                self.cands.append(found)
+                                self.t_list.append(t_s)
                                 self._cond.notify_all()
                 self.ended_early = video.ended_early
         except BaseException as exc:  # noqa: BLE001 - raised in the first thread
@@ -200,23 +203,24 @@ class _SecondHalf:
                 self._finished = True
                 self._cond.notify_all()
 
+    @property
+    def t_s(self) -> np.ndarray:
+        return np.asarray(self.t_list, dtype=np.float64)
+
     def done_after(self, i: int) -> int:
         """Frames this thread has posed beyond frame ``i`` (for progress)."""
-        return max(0, self.start + len(self.results) - 1 - i)
+        return max(0, self.start + len(self.t_list) - 1 - i)
 
-    def wait_for(self, i: int) -> tuple[float, list[PoseCandidate]] | None:
+    def wait_for(self, i: int) -> list[PoseCandidate] | None:
         """Frame ``i`` as posed here, waiting for it; None if it never will be."""
         k = i - self.start
         with self._cond:
-            self._cond.wait_for(lambda: len(self.results) > k or self._finished)
-            return self.results[k] if len(self.results) > k else None
+            self._cond.wait_for(lambda: len(self.t_list) > k or self._finished)
+            return self.cands[k] if len(self.t_list) > k else None
 
     def wait(self) -> None:
         while self._thread.is_alive():
             self._thread.join(timeout=0.2)
-
-    def frames_after(self, i: int) -> list[tuple[float, list[PoseCandidate]]]:
-        return self.results[i - self.start + 1:]
 
     def raise_error(self) -> None:
         if self.error is not None:

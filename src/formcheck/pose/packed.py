@@ -1,0 +1,92 @@
+"""Per-frame pose candidates kept compactly while a long video is posed.
+
+A PoseCandidate holds five small arrays: over a 10-minute video their Python and numpy headers
+cost as much as the numbers. ``PackedCandidates`` copies each candidate into one float32 row of
+a chunk (chunks never move, so nothing is copied as it grows) and rebuilds PoseCandidate records
+when a frame is looked at. It is a sequence of frames, each a list of candidates, which is what
+tracking reads.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+
+import numpy as np
+
+from formcheck.types import PoseCandidate
+
+N_LANDMARKS = 33
+CHUNK_ROWS = 1024
+# row layout: xy (33x2), z (33), visibility (33), world (33x3), back outline (levels x 2)
+_XY, _Z, _VIS, _WORLD = 0, 66, 99, 132
+_BACK = 231
+
+
+class PackedCandidates(Sequence):
+    """Frames of candidates, appended in order; ``levels`` is the back outline's row count."""
+
+    def __init__(self, levels: int) -> None:
+        self.levels = levels
+        self.width = _BACK + 2 * levels
+        self._chunks: list[np.ndarray] = []
+        self._rows = 0  # rows filled over all chunks
+        self._start = array("i")  # first row of each frame
+        self._count = array("h")  # candidates in each frame
+
+    def append(self, found: list[PoseCandidate]) -> None:
+        self._start.append(self._rows)
+        self._count.append(len(found))
+        for c in found:
+            if self._rows == len(self._chunks) * CHUNK_ROWS:
+                self._chunks.append(np.empty((CHUNK_ROWS, self.width), np.float32))
+            row = self._chunks[-1][self._rows % CHUNK_ROWS]
+            row[_XY:_Z] = c.xy_px.reshape(-1)
+            row[_Z:_VIS] = c.z_px
+            row[_VIS:_WORLD] = c.visibility
+            row[_WORLD:_BACK] = c.world_m.reshape(-1)
+            back = c.back_offset_px
+            row[_BACK:] = back.reshape(-1) if back.shape == (self.levels, 2) else np.nan
+            self._rows += 1
+
+    def extend(self, frames: Sequence[list[PoseCandidate]]) -> None:
+        for found in frames:
+            self.append(found)
+
+    def __len__(self) -> int:
+        return len(self._start)
+
+    def __getitem__(self, f):  # noqa: ANN001, ANN204 - int -> list[PoseCandidate]; slice -> list
+        if isinstance(f, slice):
+            return [self[i] for i in range(*f.indices(len(self)))]
+        if f < 0:
+            f += len(self)
+        if not 0 <= f < len(self):
+            raise IndexError(f)
+        out = []
+        for r in range(self._start[f], self._start[f] + self._count[f]):
+            row = self._chunks[r // CHUNK_ROWS][r % CHUNK_ROWS]
+            out.append(PoseCandidate(
+                row[_XY:_Z].reshape(N_LANDMARKS, 2), row[_Z:_VIS], row[_VIS:_WORLD],
+                row[_WORLD:_BACK].reshape(N_LANDMARKS, 3), row[_BACK:].reshape(self.levels, 2),
+            ))
+        return out
+
+
+class Joined(Sequence):
+    """Frames ``a[:n_a]`` then ``b[b_from:]``, without copying either."""
+
+    def __init__(self, a: Sequence, n_a: int, b: Sequence, b_from: int) -> None:
+        self.a, self.n_a, self.b, self.b_from = a, n_a, b, b_from
+
+    def __len__(self) -> int:
+        return self.n_a + len(self.b) - self.b_from
+
+    def __getitem__(self, f):  # noqa: ANN001, ANN204
+        if isinstance(f, slice):
+            return [self[i] for i in range(*f.indices(len(self)))]
+        if f < 0:
+            f += len(self)
+        if not 0 <= f < len(self):
+            raise IndexError(f)
+        return self.a[f] if f < self.n_a else self.b[f - self.n_a + self.b_from]
