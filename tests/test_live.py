@@ -399,3 +399,22 @@ def test_recorder_holds_frames_over_drops_to_keep_real_time(tmp_path: Path) -> N
     assert len(frames) == 11  # 0.0 .. 1.0 s at 10 fps
     levels = [round(float(f.mean()) / 50) * 50 for f in frames]
     assert levels == [0, 50, 50, 50, 50, 100, 100, 100, 100, 100, 150]
+
+
+def test_live_frames_are_the_files_frames_in_bgr() -> None:
+    """What live reads is what the file holds (a colour swap here once fed the model BGR)."""
+    from formcheck.io.live_source import open_live
+    from formcheck.io.video import open_video
+
+    with open_video(f"{ARCHED}.mp4") as video:
+        want = {round(t, 4): f for t, f in video}
+    src = open_live(path=f"{ARCHED}.mp4", speed=4.0, max_side_px=960)  # 360x640: not shrunk
+    got = []
+    while (cap := src.get(5.0)) is not None:
+        got.append(cap)
+    assert len(got) > 10
+    assert all(np.array_equal(c.frame, want[round(c.t_s, 4)]) for c in got)
+    small = open_live(path=f"{ARCHED}.mp4", speed=4.0, max_side_px=320)
+    cap = small.get(5.0)
+    small.stop()
+    assert cap.frame.shape == (320, 180, 3) and (small.info.width_px, small.info.height_px) == (180, 320)

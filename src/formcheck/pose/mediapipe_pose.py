@@ -111,14 +111,15 @@ class MediaPipePose:
             self._landmarker.close()
 
     def detect(
-        self, t_s: float, frame_bgr: np.ndarray, size_wh: tuple[int, int] | None = None,
+        self, t_s: float, frame_rgb: np.ndarray, size_wh: tuple[int, int] | None = None,
     ) -> list[PoseCandidate]:
-        """People in one frame. ``size_wh``: the frame's full size when ``frame_bgr`` was shrunk
-        for speed (io.video.pose_input): landmarks and outline come back in full-size pixels."""
-        h_in, w_in = frame_bgr.shape[:2]
+        """People in one RGB frame (io.video.pose_input makes it from a decoded BGR one).
+        ``size_wh``: the frame's full size when it was shrunk for speed: landmarks and outline
+        come back in full-size pixels."""
+        h_in, w_in = frame_rgb.shape[:2]
         w, h = size_wh or (w_in, h_in)
         to_full = 0.5 * (w / w_in + h / h_in)  # input px -> full px (both ways alike, but rounding)
-        rgb = np.ascontiguousarray(frame_bgr[:, :, ::-1])
+        rgb = np.ascontiguousarray(frame_rgb)
         image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb)
         ms = max(int(round(t_s * 1000.0)), self._last_ms + 1)  # MediaPipe needs increasing ms
         self._last_ms = ms
