@@ -29,11 +29,16 @@ class Window:
                 "no display to open a window on", hint="run with --headless, or set DISPLAY"
             )
         self.title = title
-        # GUI_NORMAL: no Qt toolbar or status bar, only the picture
-        cv2.namedWindow(title, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | cv2.WINDOW_GUI_NORMAL)
+        # GUI_NORMAL: no Qt toolbar or status bar, only the picture. A frame that fits is shown
+        # at its size (AUTOSIZE: no resize racing the window's first appearance, which on a
+        # loaded machine without a window manager left it unpainted); a bigger one is scaled.
         scale = min(1.0, MAX_WINDOW_SIDE_PX / max(width_px, height_px))
-        cv2.resizeWindow(title, round(width_px * scale), round(height_px * scale))
-        # show it now, before the model loads: a dark frame saying what is coming
+        if scale < 1.0:
+            cv2.namedWindow(title, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | cv2.WINDOW_GUI_NORMAL)
+            cv2.resizeWindow(title, round(width_px * scale), round(height_px * scale))
+        else:
+            cv2.namedWindow(title, cv2.WINDOW_AUTOSIZE | cv2.WINDOW_GUI_NORMAL)
+        # show it now, before the model loads
         cv2.imshow(title, np.zeros((height_px, width_px, 3), np.uint8))
         cv2.waitKey(1)
         self._open = True
