@@ -306,24 +306,23 @@ def read_xwd(path: Path) -> np.ndarray:
     return (px[..., :3] if byte_order == 0 else px[..., 3:0:-1]).copy()
 
 
-def test_the_window_shows_the_annotated_frames(tmp_path: Path) -> None:
-    """On a virtual screen, the window opens and shows the overlay: a screenshot taken mid-set
-    matches one of the session's recorded (annotated) frames, and none of the plain source's."""
+def _window_session(tmp: Path) -> tuple[list[np.ndarray], Path, str]:
+    """Run live in a window on a fresh Xvfb; the non-black screenshots taken while it ran."""
     exe = _xvfb()
-    fb = tmp_path / "fb"
-    fb.mkdir()
+    fb = tmp / "fb"
+    fb.mkdir(parents=True)
     read_fd, write_fd = os.pipe()  # Xvfb picks a free display and writes its number here
     xvfb = subprocess.Popen([exe, "-displayfd", str(write_fd), "-screen", "0", "1024x768x24",
                              "-fbdir", str(fb), "-br", "-nolisten", "tcp"], pass_fds=(write_fd,),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     os.close(write_fd)
-    err = ""
+    shots: list[np.ndarray] = []
+    rec = tmp / "s.mp4"
     try:
         with os.fdopen(read_fd) as pipe:
             number = pipe.readline().strip()
         assert number, f"Xvfb did not start: {xvfb.stderr.read() if xvfb.poll() is not None else ''}"
         screen = fb / "Xvfb_screen0"
-        rec = tmp_path / "s.mp4"
         env = dict(os.environ, DISPLAY=f":{number}")
         env.pop("WAYLAND_DISPLAY", None)
         live = subprocess.Popen(
@@ -331,7 +330,6 @@ def test_the_window_shows_the_annotated_frames(tmp_path: Path) -> None:
              "--max-seconds", "8", "--record", str(rec)],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )
-        shots = []
         deadline = time.monotonic() + 60
         while live.poll() is None and time.monotonic() < deadline:
             time.sleep(0.5)
@@ -343,7 +341,21 @@ def test_the_window_shows_the_annotated_frames(tmp_path: Path) -> None:
     finally:
         xvfb.terminate()
         xvfb.wait(timeout=10)
-    assert shots, f"nothing was ever drawn on the screen; formcheck said: {err}"
+    return shots, rec, err
+
+
+def test_the_window_shows_the_annotated_frames(tmp_path: Path) -> None:
+    """On a virtual screen, the window opens and shows the overlay: a screenshot taken mid-set
+    matches one of the session's recorded (annotated) frames, and none of the plain source's.
+
+    Qt on Xvfb with no window manager, on a machine busy with other tests, has left a window
+    unpainted: 3 of 5 times under two busy cores before render.window's fix, and once since in
+    a full test run. One more try is allowed for that, never for a wrong picture."""
+    for attempt in range(2):
+        shots, rec, err = _window_session(tmp_path / f"try{attempt}")
+        if shots:
+            break
+    assert shots, f"nothing was ever drawn on the screen, twice; formcheck said: {err}"
     recorded, raw = _frames_of(rec), _frames_of(Path(f"{ARCHED}.mp4"))
     h, w = recorded[0].shape[:2]
     shot = shots[len(shots) // 2]
