@@ -23,7 +23,24 @@ _XY, _Z, _VIS, _WORLD = 0, 66, 99, 132
 _BACK = 231
 
 
-class PackedCandidates(Sequence):
+class _Frames(Sequence):
+    """A sequence of frames (each a list of PoseCandidate): indexing, negative indices and
+    slices on top of ``len`` and ``_frame(f)`` for 0 <= f < len."""
+
+    def _frame(self, f: int) -> list[PoseCandidate]:
+        raise NotImplementedError
+
+    def __getitem__(self, f):  # noqa: ANN001, ANN204 - int -> list[PoseCandidate]; slice -> list
+        if isinstance(f, slice):
+            return [self._frame(i) for i in range(*f.indices(len(self)))]
+        if f < 0:
+            f += len(self)
+        if not 0 <= f < len(self):
+            raise IndexError(f)
+        return self._frame(f)
+
+
+class PackedCandidates(_Frames):
     """Frames of candidates, appended in order; ``levels`` is the back outline's row count."""
 
     def __init__(self, levels: int) -> None:
@@ -56,13 +73,7 @@ class PackedCandidates(Sequence):
     def __len__(self) -> int:
         return len(self._start)
 
-    def __getitem__(self, f):  # noqa: ANN001, ANN204 - int -> list[PoseCandidate]; slice -> list
-        if isinstance(f, slice):
-            return [self[i] for i in range(*f.indices(len(self)))]
-        if f < 0:
-            f += len(self)
-        if not 0 <= f < len(self):
-            raise IndexError(f)
+    def _frame(self, f: int) -> list[PoseCandidate]:
         out = []
         for r in range(self._start[f], self._start[f] + self._count[f]):
             row = self._chunks[r // CHUNK_ROWS][r % CHUNK_ROWS]
@@ -73,7 +84,7 @@ class PackedCandidates(Sequence):
         return out
 
 
-class Joined(Sequence):
+class Joined(_Frames):
     """Frames ``a[:n_a]`` then ``b[b_from:]``, without copying either."""
 
     def __init__(self, a: Sequence, n_a: int, b: Sequence, b_from: int) -> None:
@@ -82,11 +93,5 @@ class Joined(Sequence):
     def __len__(self) -> int:
         return self.n_a + len(self.b) - self.b_from
 
-    def __getitem__(self, f):  # noqa: ANN001, ANN204
-        if isinstance(f, slice):
-            return [self[i] for i in range(*f.indices(len(self)))]
-        if f < 0:
-            f += len(self)
-        if not 0 <= f < len(self):
-            raise IndexError(f)
+    def _frame(self, f: int) -> list[PoseCandidate]:
         return self.a[f] if f < self.n_a else self.b[f - self.n_a + self.b_from]
