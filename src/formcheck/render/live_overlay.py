@@ -61,21 +61,27 @@ class LiveStatusAnnotator:
         scale, thick = 0.42 * u, _stroke(u, 1)
         _, th = text_size("Ag", scale, thick)
         base = strip.y + (h + th) / 2
+        fps = f"{status.fps:.0f} fps" if math.isfinite(status.fps) else "-- fps"
+        lat = f"{status.latency_ms:.0f} ms" if math.isfinite(status.latency_ms) else "-- ms"
+        right = f"{fps}  {lat}  sound {status.sound}"
+        right_w = put_text(frame, right, strip.x1 - 6 * u, base, scale, MUTED_BGR, thick, "right",
+                           max_w=strip.w / 2)
         x = strip.x + 6 * u
-        if status.target:
+        if status.target:  # in what is left of the strip: the two sides never overlap
+            room = strip.x1 - 6 * u - right_w - 10 * u - x
             light = GOOD_BGR if status.in_target_zone else MUTED_BGR
             word = "IN ZONE" if status.in_target_zone else "out of zone"
             r = round(5 * u)
             cv2.circle(frame, (round(x + r), round(strip.y + h / 2)), r, head_color(status.target), -1, cv2.LINE_AA)
+            room -= 2 * r + 5 * u
             x += 2 * r + 5 * u
-            x += put_text(frame, f"target {head_short_name(status.target)}:", x, base, scale, TEXT_BGR, thick)
-            x += 5 * u
-            put_text(frame, word, x, base, scale, light, _stroke(u, 1.4))
-        fps = f"{status.fps:.0f} fps" if math.isfinite(status.fps) else "-- fps"
-        lat = f"{status.latency_ms:.0f} ms" if math.isfinite(status.latency_ms) else "-- ms"
-        right = f"{fps}  {lat}  sound {status.sound}"
-        put_text(frame, right, strip.x1 - 6 * u, base, scale, MUTED_BGR, thick, "right",
-                 max_w=strip.w / 2)
+            word_w, _ = text_size(word, scale, _stroke(u, 1.4))
+            label = f"target {head_short_name(status.target)}:"
+            label_w = put_text(frame, label, x, base, scale, TEXT_BGR, thick,
+                               max_w=max(room - word_w - 5 * u, room * 0.4))
+            x += label_w + 5 * u
+            put_text(frame, word, x, base, scale, light, _stroke(u, 1.4),
+                     max_w=max(strip.x1 - 6 * u - right_w - 10 * u - x, 1.0))
         return frame
 
 
