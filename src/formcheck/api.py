@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,6 +17,9 @@ from formcheck.analysis.tracking import build_sequence
 from formcheck.config import Config
 from formcheck.io.landmarks import is_pose_file, load_pose
 from formcheck.types import PoseSequence, Report
+
+if TYPE_CHECKING:
+    from formcheck.pose.runner import Detections
 
 Progress = Callable[[int, int], None]  # (frames done, frames expected or -1)
 
@@ -36,12 +40,17 @@ def estimate_pose_frames(
     from formcheck.pose.runner import detect_frames
 
     found = detect_frames(frames, (width_px, height_px), cfg.pose, progress, expected)
+    return _tracked(found, width_px, height_px, cfg, source), found.interrupted
+
+
+def _tracked(found: Detections, width_px: int, height_px: int, cfg: Config, source: str) -> PoseSequence:
+    """The lifter's PoseSequence from what the pose model found, noting a Ctrl-C."""
     pose = build_sequence(
         found.t_s, found.candidates, width_px, height_px, cfg.track, cfg.pose.outline_levels, source
     )
     if found.interrupted:
         pose.notes.append(f"stopped by the user after {len(pose)} frames")
-    return pose, found.interrupted
+    return pose
 
 
 def estimate_pose(
@@ -52,18 +61,15 @@ def estimate_pose(
 ) -> tuple[PoseSequence, bool]:
     """Pose for a whole video file. Returns the sequence and whether the video ended early.
 
-    The frames are posed in two processes when the machine has two cores (pose/runner.py)."""
+    The frames are posed by two landmarkers in two threads when the machine has two cores, with
+    the same result as one (pose/runner.py)."""
     from formcheck.pose.runner import detect_video
 
     cfg = cfg or Config()
     found = detect_video(path, cfg.pose, progress, transform)
     info = found.info
-    pose = build_sequence(
-        found.t_s, found.candidates, info.width_px, info.height_px, cfg.track,
-        cfg.pose.outline_levels, str(path),
-    )
+    pose = _tracked(found, info.width_px, info.height_px, cfg, str(path))
     if found.interrupted:
-        pose.notes.append(f"stopped by the user after {len(pose)} frames")
         return pose, True
     if found.ended_early:
         pose.notes.append(

@@ -49,7 +49,6 @@ class LiveStats:
     frames_read: int = 0  # frames the source delivered
     frames_processed: int = 0
     wall_s: float = 0.0
-    fps: list[float] = field(default_factory=list)  # processing rate, sampled once a frame
     latency_ms: list[float] = field(default_factory=list)  # capture to overlay, per frame
 
     @property
@@ -99,7 +98,8 @@ def run_live(
     from formcheck.audio.player import open_player
     from formcheck.audio.track import CueTrack
     from formcheck.io.live_source import open_live
-    from formcheck.pose.live_posers import LivePosers, posers_for
+    from formcheck.pose.live_posers import LivePosers
+    from formcheck.pose.runner import workers_for
     from formcheck.render.annotators import annotate_frame
     from formcheck.render.live_overlay import LiveStatus, annotate_live
     from formcheck.render.video_out import ConstantRateRecorder, output_fps
@@ -124,7 +124,7 @@ def run_live(
         if options.record:
             fps = info.fps_nominal if math.isfinite(info.fps_nominal) else output_fps(np.zeros(0))
             recorder = ConstantRateRecorder(options.record, (info.width_px, info.height_px), fps)
-        posers = LivePosers(source, cfg.pose, posers_for(cfg.pose), GET_TIMEOUT_S)
+        posers = LivePosers(source, cfg.pose, workers_for(cfg.pose), GET_TIMEOUT_S)
         with posers, open_player(options.mute) as player:
             msg = player.take_message()
             if msg:
@@ -170,8 +170,6 @@ def run_live(
                     latency_ms = (time.monotonic() - cap.wall_s) * 1000.0
                     stats.frames_processed += 1
                     stats.latency_ms.append(latency_ms)
-                    if math.isfinite(fps):
-                        stats.fps.append(fps)
                     if not keep_going:
                         end = "quit"
                         break

@@ -58,12 +58,6 @@ class LatestFrame:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="formcheck-frames", daemon=True)
 
-    @property
-    def dropped(self) -> int:
-        """Frames the source delivered that were overtaken before anyone took them."""
-        with self._cond:
-            return self.read - self.taken - (1 if self._slot is not None else 0)
-
     def start(self) -> LatestFrame:
         self._thread.start()
         return self

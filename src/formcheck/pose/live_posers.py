@@ -10,7 +10,6 @@ posed, so the streaming analysis sees time go forward.
 from __future__ import annotations
 
 import math
-import os
 import threading
 from typing import TYPE_CHECKING
 
@@ -23,11 +22,6 @@ if TYPE_CHECKING:
 WAIT_STEP_S = 0.2  # waits are sliced so Ctrl-C is seen
 
 
-def posers_for(cfg: PoseConfig) -> int:
-    """cfg.workers, or one per core, at most 2."""
-    return max(1, min(2, cfg.workers or os.cpu_count() or 1))
-
-
 class LivePosers:
     """``n`` landmarkers posing ``source``'s frames; a context manager (stops and closes them)."""
 
@@ -38,6 +32,8 @@ class LivePosers:
         self.cfg = cfg
         self.size_wh = (source.info.width_px, source.info.height_px)
         self.get_timeout_s = get_timeout_s
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
         self.models = []
         try:
             for _ in range(n):
@@ -51,7 +47,6 @@ class LivePosers:
         self._alive = n
         self._returned = 0
         self._error: BaseException | None = None
-        self._stop = threading.Event()
         self._threads = [
             threading.Thread(target=self._run, args=(k,), name=f"formcheck-live-pose-{k}", daemon=True)
             for k in range(n)
@@ -112,9 +107,8 @@ class LivePosers:
     def close(self) -> None:
         """Stop the source (so no thread waits on it), then the threads; close the landmarkers."""
         self.source.stop()
-        if hasattr(self, "_stop"):
-            self._stop.set()
-        for t in getattr(self, "_threads", []):
+        self._stop.set()
+        for t in self._threads:
             t.join(timeout=5)
         for m in self.models:
             m.close()

@@ -19,7 +19,8 @@ from __future__ import annotations
 import math
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,12 +64,12 @@ def detect_video(
     """Pose every frame of the video at ``path``. Raises the io errors (InputNotFound,
     NotAVideo) and ModelError; a file that breaks off sets ``ended_early``, Ctrl-C sets
     ``interrupted``; what was posed up to there is returned."""
-    from formcheck.io.video import open_video
+    from formcheck.io.video import FALLBACK_FPS, open_video
 
     with open_video(path, transform=transform) as video:
         info = video.info
         n = info.n_frames_nominal
-        fps = info.fps_nominal if math.isfinite(info.fps_nominal) else 30.0
+        fps = info.fps_nominal if math.isfinite(info.fps_nominal) else FALLBACK_FPS
         lead = max(1, round(LEAD_S * fps))
         cut = math.ceil((n + lead) / (2.0 - SKIP_COST))
         if workers_for(cfg) < 2 or n - cut < MIN_FRAMES_PER_HALF or cut - lead < MIN_FRAMES_PER_HALF:
@@ -80,9 +81,8 @@ def detect_video(
             finally:
                 second.stop()
         found.info = info
-        found.ended_early = not found.interrupted and video.ended_early
-        if found.joined_at >= 0:
-            found.ended_early = not found.interrupted and second.ended_early
+        read_to_end = second if found.joined_at >= 0 else video  # whose decoder saw the end
+        found.ended_early = not found.interrupted and read_to_end.ended_early
     return found
 
 
@@ -91,22 +91,32 @@ def detect_frames(
     progress: Progress | None = None, expected: int = -1,
 ) -> Detections:
     """Pose (t_s, frame_bgr) pairs in time order with one landmarker, in this thread."""
-    from formcheck.io.video import pose_input
-    from formcheck.pose.mediapipe_pose import MediaPipePose
-
     t_list: list[float] = []
     cands = PackedCandidates(cfg.outline_levels)
     interrupted = False
-    with MediaPipePose(cfg) as model:
-        try:
-            for t_s, frame in frames:
-                cands.append(model.detect(t_s, pose_input(frame, cfg.max_side_px), size_wh))
+    try:
+        with closing(_posed(frames, cfg, size_wh)) as posed:
+            for t_s, found in posed:
+                cands.append(found)
                 t_list.append(t_s)
                 if progress:
                     progress(len(t_list), expected)
-        except KeyboardInterrupt:
-            interrupted = True
+    except KeyboardInterrupt:
+        interrupted = True
     return Detections(None, np.asarray(t_list, dtype=np.float64), cands, interrupted=interrupted)
+
+
+def _posed(
+    frames: Iterable[tuple[float, np.ndarray]], cfg: PoseConfig, size_wh: tuple[int, int],
+) -> Iterator[tuple[float, list[PoseCandidate]]]:
+    """(t_s, people found) for each frame, from one landmarker loaded on the first and closed
+    with the generator."""
+    from formcheck.io.video import pose_input
+    from formcheck.pose.mediapipe_pose import MediaPipePose
+
+    with MediaPipePose(cfg) as model:
+        for t_s, frame in frames:
+            yield t_s, model.detect(t_s, pose_input(frame, cfg.max_side_px), size_wh)
 
 
 def _same(a: list[PoseCandidate], b: list[PoseCandidate]) -> bool:
@@ -122,19 +132,14 @@ def _first_half(video, cfg: PoseConfig, second: _SecondHalf,  # noqa: ANN001 - V
                 progress: Progress | None) -> Detections:
     """Pose from the start until a frame the second thread posed the same way, with fewer than
     num_poses people in it; join the second thread's frames after it."""
-    from formcheck.io.video import pose_input
-    from formcheck.pose.mediapipe_pose import MediaPipePose
-
     info = video.info
-    size = (info.width_px, info.height_px)
     t_list: list[float] = []
     cands = PackedCandidates(cfg.outline_levels)
     joined_at = -1
     interrupted = False
-    with MediaPipePose(cfg) as model:
-        try:
-            for i, (t_s, frame) in enumerate(video):
-                found = model.detect(t_s, pose_input(frame, cfg.max_side_px), size)
+    try:
+        with closing(_posed(video, cfg, (info.width_px, info.height_px))) as posed:
+            for i, (t_s, found) in enumerate(posed):
                 t_list.append(t_s)
                 cands.append(found)
                 if progress:
@@ -145,8 +150,8 @@ def _first_half(video, cfg: PoseConfig, second: _SecondHalf,  # noqa: ANN001 - V
                         joined_at = i
                         break
                 second.raise_error()
-        except KeyboardInterrupt:
-            interrupted = True
+    except KeyboardInterrupt:
+        interrupted = True
     if joined_at < 0 or interrupted:
         second.stop()
         return Detections(None, np.asarray(t_list, dtype=np.float64), cands, interrupted=interrupted)
@@ -179,22 +184,20 @@ class _SecondHalf:
         self._thread.start()
 
     def _run(self) -> None:
-        from formcheck.io.video import open_video, pose_input
-        from formcheck.pose.mediapipe_pose import MediaPipePose
+        from formcheck.io.video import open_video
 
         try:
             with open_video(self.path, transform=self.transform) as video:
                 size = (video.info.width_px, video.info.height_px)
                 if video.skip(self.start) == self.start:
-                    with MediaPipePose(self.cfg) as model:
-                        for t_s, frame in video:
-                            if self._stop.is_set():
-                                return
-                            found = model.detect(t_s, pose_input(frame, self.cfg.max_side_px), size)
+                    with closing(_posed(video, self.cfg, size)) as posed:
+                        for t_s, found in posed:
                             with self._cond:
                                 self.cands.append(found)
                                 self.t_list.append(t_s)
                                 self._cond.notify_all()
+                            if self._stop.is_set():
+                                return
                 self.ended_early = video.ended_early
         except BaseException as exc:  # noqa: BLE001 - raised in the first thread
             self.error = exc
