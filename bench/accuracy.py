@@ -26,9 +26,9 @@ from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
+import footage_table  # bench/, beside this script
 import numpy as np
 
-import footage_table  # bench/, beside this script
 from formcheck import skeleton as sk
 from formcheck.analysis.angles import flexion_deg
 from formcheck.analysis.faults import lumbar_level_deg
@@ -65,7 +65,7 @@ def load_clip(mp4: Path, fresh: bool) -> tuple[dict, dict, object]:
     return meta, truth, load_pose(pose_path)
 
 
-def analyse(pose, meta: dict, corrections: dict, lumbar: dict | None = None) -> Report:  # noqa: ANN001
+def analyse(pose, meta: dict, corrections: dict, lumbar: dict | None = None) -> Report:
     """formcheck's analysis with the given corrections (and lumbar-extension parameters, else the
     shipped ones)."""
     cfg = Config()

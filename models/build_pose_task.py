@@ -108,8 +108,7 @@ LANDMARKS_MD = dict(
 
 def _with_metadata(model: bytearray, md: dict) -> bytes:
   """The model with general, image-input (normalisation) and output-name metadata attached."""
-  from mediapipe.tasks.python.metadata.metadata_writers import metadata_info
-  from mediapipe.tasks.python.metadata.metadata_writers import metadata_writer
+  from mediapipe.tasks.python.metadata.metadata_writers import metadata_info, metadata_writer
 
   writer = metadata_writer.MetadataWriter.create(model)
   writer._general_md = metadata_info.GeneralMd(  # pylint: disable=protected-access
@@ -130,8 +129,7 @@ def _with_metadata(model: bytearray, md: dict) -> bytes:
 
 def _write_bundle(members: list[tuple[str, bytes]], out_path: str) -> None:
   """Writes a deterministic, 4-byte aligned, ZIP_STORED model bundle."""
-  from mediapipe.tasks.python.metadata.metadata_writers import (
-      model_asset_bundle_utils as bundle_utils)
+  from mediapipe.tasks.python.metadata.metadata_writers import model_asset_bundle_utils as bundle_utils
 
   tmp_path = out_path + ".tmp"
   # AlignZipFile is what mediapipe's create_model_asset_bundle() uses; it pads

@@ -12,9 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from conftest import POSES, expectations, footage_dir  # noqa: E402
-from formcheck.api import estimate_pose  # noqa: E402
-from formcheck.io.landmarks import save_pose  # noqa: E402
+from conftest import POSES, expectations, footage_dir
+from formcheck.api import estimate_pose
+from formcheck.io.landmarks import save_pose
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "kb_deadlift_side.pose.npz"
 

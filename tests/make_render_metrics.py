@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from render_metrics import RENDERS, metrics  # noqa: E402
+from render_metrics import RENDERS, metrics
 
 out = {p.name: metrics(p.name) for p in sorted(RENDERS.glob("*.mp4"))}
 (RENDERS / "metrics.json").write_text(json.dumps(out, indent=1) + "\n")

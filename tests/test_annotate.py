@@ -20,11 +20,10 @@ import cv2
 import numpy as np
 import pytest
 
+from formcheck.analysis.frame_view import FrameView, frame_view
 from formcheck.config import ZONES, ScoreConfig
 from formcheck.io.video import open_video
 from formcheck.render import annotators as A
-from formcheck.render.frame_view import FrameView, frame_view
-from formcheck.types import Fault, PoseSequence, Report
 from formcheck.render.video_out import (
     CODEC_WARNING,
     FALLBACK_FOURCC,
@@ -32,6 +31,7 @@ from formcheck.render.video_out import (
     choose_codec,
     output_fps,
 )
+from formcheck.types import Fault, PoseSequence, Report
 
 CLIP = Path(__file__).parent / "data" / "renders" / "rdl_y90_p0_b5_arched_soft_neutral.mp4"
 HEADS = [z.head for z in ZONES]
@@ -309,7 +309,7 @@ def test_annotators_draw_on_a_blank_frame(size_wh) -> None:
     # every element stays inside the frame's panel cells, and the layout tiles them apart
     cells = [*lay.knee_gauges, lay.rep, lay.toes, lay.lumbar]
     for c in cells:
-        assert 0 <= c.x and c.x1 <= w and 0 <= c.y and c.y1 <= h and c.w > 0 and c.h > 0
+        assert c.x >= 0 and c.x1 <= w and c.y >= 0 and c.y1 <= h and c.w > 0 and c.h > 0
     for a_i, a in enumerate(cells):
         for c in cells[a_i + 1 :]:
             assert a.x1 <= c.x or c.x1 <= a.x or a.y1 <= c.y or c.y1 <= a.y, (a, c)
@@ -356,7 +356,7 @@ def test_frame_view_follows_the_report(analysed) -> None:
 
 def test_frame_view_imports_no_video_or_model_stack() -> None:
     code = (
-        "import sys, formcheck.render.frame_view; "
+        "import sys, formcheck.analysis.frame_view; "
         "assert 'cv2' not in sys.modules and 'mediapipe' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

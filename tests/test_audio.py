@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from audio_helpers import note_amplitude, tone_onsets_s
 
+from audio_helpers import note_amplitude, tone_onsets_s
 from formcheck.audio import player as player_mod
 from formcheck.audio.player import MAX_PLAYING, MUTED_MESSAGE, open_player
 from formcheck.audio.sounds import (

@@ -6,14 +6,14 @@ the analysis covered there.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
 
 from conftest import expectations, footage_dir
-from formcheck.api import analyze, estimate_pose_frames
 from formcheck.analysis.pipeline import analyze_pose
+from formcheck.api import analyze, estimate_pose_frames
 from formcheck.config import Config
 from formcheck.io.video import open_video
 from formcheck.types import Report
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.footage
 CLIPS = sorted(expectations())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _report(clip: str) -> Report:
     return analyze(footage_dir() / clip)
 

@@ -20,10 +20,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from audio_helpers import tone_onsets_s
 from click.testing import CliRunner
-from conftest import POSES, expectations
 
+from audio_helpers import tone_onsets_s
+from conftest import POSES, expectations
 from formcheck.analysis.cues import ENTER, LEAVE, zone_events
 from formcheck.analysis.pipeline import analyze_pose, working_knees
 from formcheck.audio.sounds import ENTER_NOTES_HZ, LEAVE_NOTES_HZ, NOTE_S, read_wav, sound
@@ -48,7 +48,7 @@ def run(*args: str):
     return CliRunner().invoke(main, list(args))
 
 
-def _no_traceback(result) -> None:  # noqa: ANN001
+def _no_traceback(result) -> None:
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
@@ -214,7 +214,7 @@ class _Camera:
         self.lost = False
         self.closed = False
 
-    def __iter__(self):  # noqa: ANN204
+    def __iter__(self):
         t0 = time.monotonic()
         for i, frame in enumerate(self.frames):
             time.sleep(max(0.0, t0 + i / 30.0 - time.monotonic()))
@@ -225,7 +225,7 @@ class _Camera:
         self.closed = True
 
 
-def test_a_camera_that_disappears_ends_the_session_with_it_saved(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_a_camera_that_disappears_ends_the_session_with_it_saved(tmp_path: Path, monkeypatch) -> None:
     """The camera stops mid-set: what was seen is reported and written, and the exit says why."""
     frames = _frames_of(Path(f"{ARCHED}.mp4"))[:150]  # 5 s: the first rep and a half
     cam = _Camera(frames)
@@ -248,7 +248,7 @@ def test_a_camera_that_is_not_there_is_one_clear_line() -> None:
     assert "camera 9" in r.output
 
 
-def test_without_a_display_it_asks_for_headless(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_without_a_display_it_asks_for_headless(tmp_path: Path, monkeypatch) -> None:
     if not sys.platform.startswith("linux"):
         pytest.skip("the display check is Linux's (X11 or Wayland)")
     monkeypatch.delenv("DISPLAY", raising=False)
@@ -378,7 +378,7 @@ class _Fast:
     info = VideoInfo(source="fast", width_px=4, height_px=4, fps_nominal=30.0, n_frames_nominal=200,
                      duration_s=200 / 30)
 
-    def __iter__(self):  # noqa: ANN204
+    def __iter__(self):
         for i in range(200):
             yield i / 30.0, np.full((4, 4, 3), i % 256, np.uint8)
 

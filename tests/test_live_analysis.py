@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import POSES
 
+from conftest import POSES
 from formcheck.analysis.cues import (
     ENTER,
     LEAVE,
@@ -45,7 +45,7 @@ def feed(pose: PoseSequence, step: int = 1, **kw) -> tuple[LiveAnalyzer, list]:
     return live, frames
 
 
-def zone_totals(zones) -> dict[str, float]:  # noqa: ANN001 - [(LegZones, LegZones)] per rep
+def zone_totals(zones) -> dict[str, float]:
     return {h: sum(z[k].seconds[h] for z in zones for k in range(2)) for h in zones[0][0].seconds}
 
 
@@ -118,7 +118,7 @@ def test_unseen_lifter_gives_missing_values_not_zeros_and_one_lost_cue() -> None
 
 def _rep_spans(clip: str) -> list[tuple[float, float]]:
     meta = json.loads((RENDERS / f"{clip}.mp4").with_suffix(".json").read_text())
-    reps = meta["reps"] if isinstance(meta["reps"], list) else eval(meta["reps"])  # noqa: S307
+    reps = meta["reps"] if isinstance(meta["reps"], list) else eval(meta["reps"])
     return [(r["start_s"], r["end_s"]) for r in reps]
 
 

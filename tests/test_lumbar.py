@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from formcheck.analysis.faults import lumbar_extension_deg, lumbar_faults
-from formcheck.analysis.outline import outline_offsets_px
 from formcheck.config import ScoreConfig
+from formcheck.pose.outline import outline_offsets_px
 from formcheck.types import Rep
 
 CFG = ScoreConfig()

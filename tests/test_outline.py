@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from formcheck.analysis.measures import compute_measures
-from formcheck.analysis.outline import outline_offsets_px
 from formcheck.config import MeasureConfig
+from formcheck.pose.outline import outline_offsets_px
 from synthetic import side_view_pose
 
 HIP = np.array([500.0, 600.0])

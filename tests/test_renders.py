@@ -10,11 +10,12 @@ toe rotation within 5 deg where the view shows it.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
 
+from formcheck.types import Report
 from render_metrics import (
     FAMILY,
     RENDERS,
@@ -24,12 +25,11 @@ from render_metrics import (
     run,
     toe_feet_errors,
 )
-from formcheck.types import Report
 
 METRICS = json.loads((RENDERS / "metrics.json").read_text()) if (RENDERS / "metrics.json").is_file() else {}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _run(clip: str) -> tuple[Report, dict, dict]:
     meta, truth = load(clip)
     return run(clip), meta, truth

@@ -149,7 +149,7 @@ class _OddCapture:
         self._refuse = refuse_auto_rotation
         self._n = 0
 
-    def isOpened(self) -> bool:  # noqa: N802 - cv2's name
+    def isOpened(self) -> bool:
         return self._real.isOpened()
 
     def read(self):

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from typing import TYPE_CHECKING
+
+from formcheck.version import __version__
+
+if TYPE_CHECKING:
+    from formcheck.types import Report
 
 
-def analyze(*args, **kwargs):  # noqa: ANN002, ANN003 - re-exported, documented in formcheck.api
+def analyze(*args, **kwargs) -> Report:  # noqa: ANN002, ANN003 - re-exported, documented in formcheck.api
     """Analyse a recorded set; see :func:`formcheck.api.analyze`."""
     from formcheck.api import analyze as _analyze
 

@@ -20,6 +20,7 @@ from formcheck.types import PoseSequence, Report
 
 if TYPE_CHECKING:
     from formcheck.pose.runner import Detections
+    from formcheck.render.video_out import AnnotatedVideo
 
 Progress = Callable[[int, int], None]  # (frames done, frames expected or -1)
 
@@ -150,7 +151,7 @@ def write_annotated_video(
     video: str | Path, pose: PoseSequence, report: Report, out: str | Path,
     progress: Progress | None = None, transform: Callable[[np.ndarray], np.ndarray] | None = None,
     config: Config | None = None, stills: dict[float, bytes] | None = None,
-):  # noqa: ANN201 - render.video_out.AnnotatedVideo: (path, codec) and .warning
+) -> AnnotatedVideo:
     """Write the set with the measures drawn on every frame (a second pass over the video);
     ``stills`` keyed by time are filled with the annotated frames at those times."""
     from formcheck.errors import FormcheckError

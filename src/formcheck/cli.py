@@ -13,9 +13,9 @@ from pathlib import Path
 
 import click
 
-from formcheck import __version__
 from formcheck.config import EXERCISE_ALIASES, EXERCISE_FAMILIES, TARGET_ALIASES, ZONES
 from formcheck.errors import FormcheckError, InvalidOption, PartialVideo
+from formcheck.version import __version__
 
 
 class _Progress:
@@ -236,7 +236,7 @@ def live(
         camera=camera, source=source, speed=speed, target=target, exercise=_family(exercise),
         mute=mute, headless=headless, record=record_out, cues_wav=cues_wav, max_s=max_seconds,
     )
-    say = (lambda msg: None) if quiet else (lambda msg: click.echo(msg, err=True))
+    say = (lambda _msg: None) if quiet else (lambda msg: click.echo(msg, err=True))
     try:
         for dest in (json_out, report_out, cues_wav, save_pose, record_out):
             _check_folder(dest)

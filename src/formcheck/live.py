@@ -86,7 +86,7 @@ class LiveSession:
 
 def run_live(
     options: LiveOptions, cfg: Config | None = None,
-    say: Callable[[str], None] = lambda msg: None,
+    say: Callable[[str], None] = lambda _msg: None,
     frames: LatestFrame | None = None,
     stop: threading.Event | None = None,
 ) -> LiveSession:

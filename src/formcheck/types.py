@@ -208,7 +208,7 @@ class LegZones:
         return max(self.measured_s - sum(self.seconds.values()), 0.0)
 
     @staticmethod
-    def total(parts: "list[LegZones]", heads: "list[str]") -> "LegZones":
+    def total(parts: list[LegZones], heads: list[str]) -> LegZones:
         return LegZones(
             {h: sum(p.seconds[h] for p in parts) for h in heads},
             sum(p.measured_s for p in parts),

@@ -15,7 +15,6 @@ Parameters (degrees; per leg = (n, 2) [left, right]):
 from __future__ import annotations
 
 import numpy as np
-
 from synth_body import align, rx, rz
 
 # Per exercise defaults: tempo (eccentric s, concentric s, pause s), lead-in/out standing time.

@@ -18,10 +18,9 @@ os.environ.setdefault("PYOPENGL_PLATFORM", "osmesa")
 os.environ.setdefault("ANNY_CACHE_DIR", "/tmp/anny_cache")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import numpy as np  # noqa: E402
-
-from motion import DEFAULT_TEMPO, bone_deltas, exercise_params, timeline  # noqa: E402
-from synth_body import JOINT_BONES, Body  # noqa: E402
+import numpy as np
+from motion import DEFAULT_TEMPO, bone_deltas, exercise_params, timeline
+from synth_body import JOINT_BONES, Body
 
 FLOOR_RGB = (0.55, 0.52, 0.48)
 BG_RGB = (0.86, 0.86, 0.83)

@@ -21,6 +21,7 @@ import numpy as np
 from formcheck.analysis.cues import CueLimiter, Hold, ZoneWatcher
 from formcheck.analysis.family import classify_family
 from formcheck.analysis.faults import baseline_deg, lumbar_extension_deg
+from formcheck.analysis.frame_view import FrameView
 from formcheck.analysis.measures import compute_measures
 from formcheck.analysis.one_euro import OneEuroFilter
 from formcheck.analysis.pipeline import (
@@ -36,7 +37,6 @@ from formcheck.analysis.view import estimate_view
 from formcheck.analysis.zones import zone_of, zone_seconds
 from formcheck.config import EXERCISE_FAMILIES, Config, Zone
 from formcheck.errors import InvalidOption
-from formcheck.render.frame_view import FrameView
 from formcheck.types import (
     Fault,
     LegZones,
@@ -244,7 +244,8 @@ class LiveAnalyzer:
         self._fill_gaps_behind()
         ext = float("nan")
         if np.isfinite(self.lumbar_base_deg):
-            ext = float(lumbar_extension_deg(np.array([arch]), np.array([hip_mean]), self.lumbar_base_deg, self.cfg.score)[0])
+            ext = float(lumbar_extension_deg(
+                np.array([arch]), np.array([hip_mean]), self.lumbar_base_deg, self.cfg.score)[0])
         self.lumbar_ext.append(ext)
 
         if t_s >= self._next_refresh_s:
@@ -253,7 +254,7 @@ class LiveAnalyzer:
         elif self._counter is not None:
             self._feed(i)
 
-        sounds, faults = self._cues(t_s, lifter is not None, knee, toe, drive, hip_mean, lean, ext)
+        sounds, faults = self._cues(t_s, lifter is not None, toe, drive, hip_mean, lean, ext)
         return self._frame(i, t_s, lifter, knee, toe, ext, sounds, faults)
 
     def _fill_gaps_behind(self) -> None:
@@ -383,7 +384,7 @@ class LiveAnalyzer:
 
     # ------------------------------------------------------------------ cues
     def _cues(
-        self, t_s: float, seen: bool, knee: np.ndarray, toe: np.ndarray, drive: float,
+        self, t_s: float, seen: bool, toe: np.ndarray, drive: float,
         hip_mean: float, lean: float, ext: float,
     ) -> tuple[list[str], list[Fault]]:
         cfg, sc = self.cfg, self.cfg.score
@@ -426,10 +427,10 @@ class LiveAnalyzer:
             want.append(wrong_toes)
         if seen:
             self._last_seen_s, self._lost_cued = t_s, False
-        elif np.isfinite(self._last_seen_s) and t_s - self._last_seen_s >= cfg.live.lost_after_s:
-            if not self._lost_cued:
-                self._lost_cued = True
-                want.append("lost")
+        elif (np.isfinite(self._last_seen_s) and t_s - self._last_seen_s >= cfg.live.lost_after_s
+              and not self._lost_cued):
+            self._lost_cued = True
+            want.append("lost")
         sounds = [s for s in want if self._limiter.allow(s, t_s)]
         spoken = [s for s in sounds if not s.startswith("zone_")]
         if spoken:

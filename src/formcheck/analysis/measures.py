@@ -19,10 +19,11 @@ from formcheck.analysis.angles import (
     flexion_deg,
     inclination_from_vertical_deg,
 )
-from formcheck.analysis.outline import back_points_px, bend_deg, trunk_perpendiculars
+from formcheck.analysis.outline import back_points_px, bend_deg
 from formcheck.analysis.toe import toe_rotation_deg
 from formcheck.analysis.view import estimate_view
 from formcheck.config import MeasureConfig
+from formcheck.geometry import trunk_perpendiculars
 from formcheck.types import (
     NO_MASK,
     NO_PERSON,

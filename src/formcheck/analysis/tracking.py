@@ -104,7 +104,7 @@ def select_lifter(
     # chain the lifter's other tracks (a dropout broke them) if they do not overlap and join up
     for k in order[1:]:
         tr = tracks[k]
-        if taken.intersection(tr.frames) or not _joins(tr, chosen, t_s, candidates, cfg):
+        if taken.intersection(tr.frames) or not _joins(tr, chosen, candidates, cfg):
             continue
         chosen.append(tr)
         taken.update(tr.frames)
@@ -127,7 +127,7 @@ def _span(t_s: np.ndarray) -> float:
 
 
 def _joins(
-    tr: Track, chosen: list[Track], t_s: np.ndarray, cands: Sequence[list[PoseCandidate]], cfg: TrackConfig
+    tr: Track, chosen: list[Track], cands: Sequence[list[PoseCandidate]], cfg: TrackConfig
 ) -> bool:
     """Does ``tr`` continue one of ``chosen`` across a dropout (ends meet within a torso length)?"""
     first = tr.frames[0]

@@ -8,16 +8,11 @@ from formcheck import skeleton as sk
 from formcheck.analysis.smoothing import mean_present
 from formcheck.config import MeasureConfig
 from formcheck.types import PoseSequence, ViewEstimate
+from formcheck.vocab import VIEWS, view_trust
 
-# How far each measure can be trusted from each view (0..1), before landmark visibility.
-# Side: image-plane knee/hip angles are accurate and the back's outline is visible; toe rotation
-# is depth and unreliable. Front: toe rotation visible, flexion foreshortened. Oblique: between.
-TRUST: dict[str, dict[str, float]] = {
-    "side": {"knee_deg": 1.0, "hip_deg": 1.0, "toe_deg": 0.0, "trunk_lean_deg": 1.0, "arch_deg": 0.8},
-    "oblique": {"knee_deg": 0.6, "hip_deg": 0.6, "toe_deg": 0.6, "trunk_lean_deg": 0.6, "arch_deg": 0.0},
-    "front": {"knee_deg": 0.4, "hip_deg": 0.4, "toe_deg": 0.8, "trunk_lean_deg": 0.5, "arch_deg": 0.0},
-    "unknown": {"knee_deg": 0.3, "hip_deg": 0.3, "toe_deg": 0.0, "trunk_lean_deg": 0.3, "arch_deg": 0.0},
-}
+# How far each measure can be trusted from each view (0..1), before landmark visibility
+# (vocab.MEASURES says why).
+TRUST: dict[str, dict[str, float]] = {view: view_trust(view) for view in VIEWS}
 
 
 def hip_yaw_deg(pose: PoseSequence, min_visibility: float) -> np.ndarray:

@@ -18,6 +18,7 @@ off the one playing.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -112,7 +113,7 @@ class Player:
         """Stop the sounds still playing, reap them and remove the temporary files. Idempotent."""
         self._close()
 
-    def __enter__(self) -> Player:  # noqa: PYI034 - typing.Self is 3.11+; not subclassed
+    def __enter__(self) -> Player:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -143,10 +144,8 @@ def open_player(
     backends: list[_Backend] = []
     if candidates is None:
         if sys.platform == "win32":
-            try:
+            with contextlib.suppress(ImportError):
                 backends.append(_Winsound())
-            except ImportError:
-                pass
         candidates = DEFAULT_CANDIDATES
     for argv in candidates:
         exe = shutil.which(argv[0])
@@ -275,7 +274,7 @@ class _Winsound:
         self._winsound = winsound
         self._flags = winsound.SND_FILENAME | winsound.SND_NODEFAULT  # no system beep on failure
 
-    def probe(self, path: Path, timeout_s: float) -> str | None:
+    def probe(self, path: Path, timeout_s: float) -> str | None:  # noqa: ARG002 - the backends' signature
         try:
             # synchronous, so no timeout_s: PlaySound returns after the PROBE_S of silence
             self._winsound.PlaySound(os.fspath(path), self._flags)
@@ -294,7 +293,5 @@ class _Winsound:
         return None  # an asynchronous sound's failure is not reported
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError):
             self._winsound.PlaySound(None, 0)
-        except RuntimeError:
-            pass

@@ -89,7 +89,7 @@ class LatestFrame:
                     end = "lost"
                 elif getattr(self.source, "ended_early", False):
                     end = "broke off"
-        except Exception as exc:  # the reader died: say so, keep what was processed
+        except Exception as exc:  # noqa: BLE001 - the reader died: say so, keep what was processed
             end = f"error: {exc}"
         finally:
             self.source.close()

@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 
 from formcheck import skeleton as sk
-from formcheck.analysis.outline import outline_offsets_px
 from formcheck.config import DEFAULT_MODEL_NAME, MODELS_DIR, PoseConfig
 from formcheck.errors import ModelError
+from formcheck.pose.outline import outline_offsets_px
 from formcheck.types import PoseCandidate
 
 
@@ -100,7 +100,7 @@ class MediaPipePose:
         self._last_ms = -1
         self._frames = 0
 
-    def __enter__(self) -> "MediaPipePose":
+    def __enter__(self) -> MediaPipePose:
         return self
 
     def __exit__(self, *exc: object) -> None:

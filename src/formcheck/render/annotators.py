@@ -23,8 +23,8 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from formcheck.analysis.frame_view import FrameView
 from formcheck.config import ScoreConfig, Zone
-from formcheck.render.frame_view import FrameView
 from formcheck.skeleton import EDGES, KNEE
 
 Color = tuple[int, int, int]  # BGR

@@ -29,10 +29,10 @@ from typing import NamedTuple
 import cv2
 import numpy as np
 
+from formcheck.analysis.frame_view import frame_view
 from formcheck.config import ScoreConfig
 from formcheck.io.video import open_video
 from formcheck.render.annotators import DEFAULT_ANNOTATORS, Annotator, annotate_frame
-from formcheck.render.frame_view import frame_view
 from formcheck.render.thumbnails import StillTaker
 from formcheck.types import PoseSequence, Report
 
@@ -90,7 +90,7 @@ class FfmpegH264Writer:
         self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
         self._failed = False
 
-    def isOpened(self) -> bool:  # noqa: N802 - cv2.VideoWriter's name
+    def isOpened(self) -> bool:
         return self._proc.poll() is None
 
     def write(self, frame: np.ndarray) -> None:
@@ -194,7 +194,7 @@ def output_fps(t_s: np.ndarray, fps_nominal: float = math.nan) -> float:
 def open_writer(
     out: Path, fps: float, size_wh: tuple[int, int], use_ffmpeg: bool | None = None,
     codecs: Sequence[str] = H264_FOURCCS,
-):  # noqa: ANN201 - (FfmpegH264Writer or cv2.VideoWriter, codec name)
+) -> FfmpegH264Writer | cv2.VideoWriter:
     """A writer for ``out``: FFmpeg's H.264 when imageio-ffmpeg is installed (and ``use_ffmpeg`` is
     not False), else the first OpenCV codec that works. Raises OSError if none can write there."""
     exe = bundled_ffmpeg() if use_ffmpeg is not False else None

@@ -16,12 +16,10 @@ from __future__ import annotations
 import base64
 import html
 import math
-from dataclasses import dataclass
 from pathlib import PurePath
 
 import numpy as np
 
-from formcheck import __version__
 from formcheck.analysis.pipeline import FAMILY_NAMES, HEAD_NAMES, both_sides
 from formcheck.config import MeasureConfig, ScoreConfig, Zone
 from formcheck.report.svg import (
@@ -32,11 +30,11 @@ from formcheck.report.svg import (
     nice_ceil,
     nice_ticks,
     rect,
-    runs,
     svg_open,
 )
 from formcheck.report.text_report import SHORT
-from formcheck.types import REASONS, SIDES, Channel, Fault, LegZones, RepScore, Report
+from formcheck.types import REASONS, SIDES, Channel, Fault, LegZones, Report, RepScore
+from formcheck.version import __version__
 
 # One colour per head, used by every chart, legend and table header. Medial heads (the semis) are
 # blues, lateral heads (biceps femoris) oranges, from the Okabe-Ito colour-blind-safe palette.
@@ -231,8 +229,8 @@ def _header(report: Report) -> str:
         f"{report.width_px}×{report.height_px} px · exercise: {_e(fam)} ({how}: "
         f"{_e(report.family_reason)}){_e(follows)}"
     )
-    trunc = (f'<p class="flag">The video broke off early: this report covers only what was '
-             f"decoded.</p>" if report.truncated else "")
+    trunc = ('<p class="flag">The video broke off early: this report covers only what was '
+             "decoded.</p>" if report.truncated else "")
     return f'<header><h1>Set report: {_e(name)}</h1><p class="meta">{meta}</p>{trunc}</header>'
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from formcheck import __version__
 from formcheck.types import REASONS, SIDES, Fault, LegZones, Report
+from formcheck.version import __version__
 
 SCHEMA = "formcheck.report/1"
 

@@ -13,9 +13,7 @@ import numpy as np
 from formcheck.analysis.zones import zone_of
 from formcheck.config import ZONES, ScoreConfig, Zone
 from formcheck.types import Fault, PoseSequence, Report
-
-# what each phase of a rep is called on screen; "" (outside a rep) shows as rest
-PHASE_WORDS = {"eccentric": "lowering", "concentric": "lifting", "": "rest"}
+from formcheck.vocab import PHASE_WORDS
 
 
 @dataclass(frozen=True)
