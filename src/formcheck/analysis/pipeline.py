@@ -33,14 +33,7 @@ from formcheck.types import (
     Report,
     RepScore,
 )
-
-HEAD_NAMES = {
-    "semimembranosus": "semimembranosus",
-    "biceps_femoris_long": "biceps femoris long head",
-    "biceps_femoris_short": "biceps femoris short head",
-    "semitendinosus": "semitendinosus",
-}
-FAMILY_NAMES = {"hinge": "hip hinge", "squat": "squat", "knee_flexion": "knee-flexion work"}
+from formcheck.vocab import family_name, head
 
 
 def both_sides(values: np.ndarray) -> np.ndarray:
@@ -270,14 +263,15 @@ def verdict(rep: Report) -> str:
             f"No complete reps found ({view}; the lifter was found in {rep.coverage:.0%} of "
             "frames). Film the whole set side-on with the whole body in frame."
         )
-    fam = FAMILY_NAMES.get(rep.family or "", "no clear exercise")
+    fam = family_name(rep.family)
     parts = [f"{fam.capitalize()}, {n} rep{'s' if n != 1 else ''} ({view})."]
     ranked = ranked_heads(rep.zones)
     if ranked and ranked[0][1] >= 0.1:
-        (head, share), (head2, share2) = ranked[0], ranked[1]
-        runner_up = f" (next, {HEAD_NAMES[head2]}: {share2:.0%})" if share2 >= 0.005 else ""
+        (first, share) = ranked[0]
+        second, share2 = ranked[1] if len(ranked) > 1 else ("", 0.0)
+        runner_up = f" (next, {head(second).name}: {share2:.0%})" if share2 >= 0.005 else ""
         parts.append(
-            f"This set mostly loaded the {HEAD_NAMES[head]}: {share:.0%} of rep time in its "
+            f"This set mostly loaded the {head(first).name}: {share:.0%} of rep time in its "
             f"zone{runner_up}."
         )
     elif ranked:

@@ -20,7 +20,8 @@ from pathlib import PurePath
 
 import numpy as np
 
-from formcheck.analysis.pipeline import FAMILY_NAMES, HEAD_NAMES, both_sides
+from formcheck import vocab
+from formcheck.analysis.pipeline import both_sides
 from formcheck.config import MeasureConfig, ScoreConfig, Zone
 from formcheck.report.svg import (
     Frame,
@@ -35,6 +36,7 @@ from formcheck.report.svg import (
 from formcheck.report.text_report import SHORT
 from formcheck.types import REASONS, SIDES, Channel, Fault, LegZones, Report, RepScore
 from formcheck.version import __version__
+from formcheck.vocab import family_name
 
 # One colour per head, used by every chart, legend and table header. Medial heads (the semis) are
 # blues, lateral heads (biceps femoris) oranges, from the Okabe-Ito colour-blind-safe palette.
@@ -140,8 +142,8 @@ def _pct(share: float | None) -> str:
     return _num(None if share is None else 100.0 * share, "{:.0f}%")
 
 
-def _head_label(head: str) -> str:
-    return HEAD_NAMES.get(head, head.replace("_", " "))
+def _head_label(head_key: str) -> str:
+    return vocab.head(head_key).name
 
 
 def _head_colour(head: str) -> str:
@@ -221,7 +223,7 @@ def _section(sid: str, title: str, body: str) -> str:
 
 def _header(report: Report) -> str:
     name = PurePath(report.source).name if report.source else "set"
-    fam = FAMILY_NAMES.get(report.family or "", "no clear exercise")
+    fam = family_name(report.family)
     how = "set by hand" if report.family_source == "given" else "detected"
     follows = f"; reps follow {report.rom_signal.replace('_deg', '')} flexion" if report.rom_signal else ""
     meta = (
@@ -490,7 +492,7 @@ def _lumbar_section(report: Report) -> str:
         if flags else "No rep flagged."
     ) if report.family == "hinge" else (
         f"Flags are judged in hip hinges only; this set was analysed as "
-        f"{_e(FAMILY_NAMES.get(report.family or '', 'no clear exercise'))}, so the trace is shown unjudged."
+        f"{_e(family_name(report.family))}, so the trace is shown unjudged."
     )
     body = (
         '<div class="legend"><span><i class="ln" style="border-color:#1d232a"></i>hips flexed '

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from formcheck.analysis.pipeline import HEAD_NAMES
+from formcheck import vocab
 from formcheck.types import Report
 
 SHORT = {
@@ -68,7 +68,7 @@ def to_text(report: Report) -> str:
     left, right = zones
     for z in report.zone_defs:
         lines.append(
-            f"  {HEAD_NAMES[z.head]:<26} {left.seconds[z.head]:5.1f} s ({_pct(left.share(z.head))})"
+            f"  {vocab.head(z.head).name:<26} {left.seconds[z.head]:5.1f} s ({_pct(left.share(z.head))})"
             f" / {right.seconds[z.head]:5.1f} s ({_pct(right.share(z.head))})"
         )
     lines.append(f"  {'knee measured':<26} {left.measured_s:5.1f} s / {right.measured_s:5.1f} s")
