@@ -57,12 +57,12 @@ def _bare(path: str) -> dict:
 
     pc = Config().pose
     options = PoseLandmarkerOptions(
-        base_options=BaseOptions(model_asset_path=str(resolve_model(pc.model_path))),
-        running_mode=RunningMode.VIDEO, num_poses=pc.num_poses,
-        min_pose_detection_confidence=pc.min_detection_confidence,
-        min_pose_presence_confidence=pc.min_presence_confidence,
-        min_tracking_confidence=pc.min_tracking_confidence,
-        output_segmentation_masks=pc.segmentation,
+        base_options=BaseOptions(model_asset_path=str(resolve_model(pc))),
+        running_mode=RunningMode.VIDEO, num_poses=pc.mediapipe.num_poses,
+        min_pose_detection_confidence=pc.mediapipe.min_detection_confidence,
+        min_pose_presence_confidence=pc.mediapipe.min_presence_confidence,
+        min_tracking_confidence=pc.mediapipe.min_tracking_confidence,
+        output_segmentation_masks=pc.mediapipe.segmentation,
     )
     cap = cv2.VideoCapture(path)
     frames, last_ms, t_s = 0, -1, 0.0

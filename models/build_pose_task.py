@@ -149,7 +149,7 @@ def _write_bundle(members: list[tuple[str, bytes]], out_path: str) -> None:
 def main() -> int:
   here = os.path.dirname(os.path.abspath(__file__))
   ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-  ap.add_argument("--out", default=os.path.join(here, "pose_landmarker_full.task"),
+  ap.add_argument("--out", default=os.path.join(here, "..", "src", "formcheck", "models", "pose_landmarker_full.task"),
                   help="output .task path (default: %(default)s)")
   ap.add_argument("--allow-input-mismatch", action="store_true",
                   help="only warn if the source .tflite SHA-256 differ")

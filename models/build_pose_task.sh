@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuild models/pose_landmarker_full.task reproducibly.
+# Rebuild src/formcheck/models/pose_landmarker_full.task (shipped inside the package) reproducibly.
 #
 # Creates a throwaway venv in a temp dir, installs mediapipe==0.10.21 (the last
 # line whose wheel still ships the BlazePose .tflite files and whose metadata
@@ -16,7 +16,7 @@ PYTHON="${PYTHON:-python3}"
 # SHA-256 of the committed bundle; the build is expected to reproduce it.
 EXPECTED_SHA256="ca9f7014e3c041d5b651560ced354f9ef5856ccc0c760a456ba8905506d7eadc"
 
-OUT="$HERE/pose_landmarker_full.task"
+OUT="$HERE/../src/formcheck/models/pose_landmarker_full.task"
 if [[ "${1:-}" == "--out" && -n "${2:-}" ]]; then
   OUT="$2"
 elif [[ $# -gt 0 ]]; then

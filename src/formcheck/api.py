@@ -47,7 +47,8 @@ def estimate_pose_frames(
 def _tracked(found: Detections, width_px: int, height_px: int, cfg: Config, source: str) -> PoseSequence:
     """The lifter's PoseSequence from what the pose model found, noting a Ctrl-C."""
     pose = build_sequence(
-        found.t_s, found.candidates, width_px, height_px, cfg.track, cfg.pose.outline_levels, source
+        found.t_s, found.candidates, width_px, height_px, cfg.track, cfg.pose.outline_levels, source,
+        found.layout,
     )
     if found.interrupted:
         pose.notes.append(f"stopped by the user after {len(pose)} frames")

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
-DEFAULT_MODEL_NAME = "pose_landmarker_full.task"
+MODEL_ENV = "FORMCHECK_MODEL"  # a model file to use instead of the bundled one (--model wins)
 
 
 @dataclass(frozen=True)
@@ -35,8 +34,11 @@ ZONES: tuple[Zone, ...] = (
 
 
 @dataclass(frozen=True)
-class PoseConfig:
-    model_path: Path | None = None  # None: the bundled models/pose_landmarker_full.task
+class MediaPipeConfig:
+    """Options of the MediaPipe PoseLandmarker backend (pose/mediapipe_pose.py)."""
+
+    # shipped inside the package (src/formcheck/models/, provenance in models/README.md)
+    bundled_model: str = "pose_landmarker_full.task"
     # Look for a second person, so a bystander is never spliced in. Also more accurate: with 1,
     # MediaPipe tracks its own last box instead of detecting each frame, and on the footage the
     # knee angle moved by a median 2.3-6.1 deg (p95 7-35 deg) from the 2-pose one, nordic_curl_side_01
@@ -51,6 +53,19 @@ class PoseConfig:
     min_presence_confidence: float = 0.4
     min_tracking_confidence: float = 0.3
     segmentation: bool = True  # masks feed the back-outline (lumbar) measure
+
+
+POSE_BACKENDS = ("mediapipe",)  # pose/backend.py opens each
+
+
+@dataclass(frozen=True)
+class PoseConfig:
+    """Which pose backend and model, and how a video is fed to it."""
+
+    backend: str = "mediapipe"  # one of POSE_BACKENDS
+    # None: $FORMCHECK_MODEL if set, else the backend's bundled model
+    model_path: Path | None = None
+    mediapipe: MediaPipeConfig = field(default_factory=MediaPipeConfig)
     # Frames are shrunk to this longer side before the model (None: as decoded). MediaPipe crops
     # the person to 256 px itself; a bigger frame costs the copy and a full-size mask. Not done
     # for recorded sets: at 960 a 1080p pose costs 33 ms instead of 44, but the knee angle moved

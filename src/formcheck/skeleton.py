@@ -1,6 +1,14 @@
-"""MediaPipe Pose's 33 landmarks: names, the joints formcheck uses, left/right pairs, edges."""
+"""Keypoint layouts: which points a pose holds, in which order, and what made them.
+
+The analysis reads MediaPipe Pose's 33 landmarks by the named indices below. A pose backend with
+another keypoint set maps its points into this layout (NaN and zero visibility for points it
+lacks), as supervision's per-backend KeyPoints constructors do; the layout travels with every
+PoseSequence and pose file (like pose-format's header), so a reader never guesses.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 NAMES: tuple[str, ...] = (
     "nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye",
@@ -22,14 +30,6 @@ ANKLE = (27, 28)
 HEEL = (29, 30)
 TOE = (31, 32)  # foot index: the toe tip
 
-# Swapping these pairs turns a left/right-mirrored skeleton back into the lifter's own sides.
-MIRROR_PERMUTATION: tuple[int, ...] = tuple(
-    INDEX[n.replace("left_", "right_")] if n.startswith("left_")
-    else INDEX[n.replace("right_", "left_")] if n.startswith("right_")
-    else i
-    for i, n in enumerate(NAMES)
-)
-
 EDGES: tuple[tuple[int, int], ...] = (
     (11, 12), (11, 23), (12, 24), (23, 24),
     (11, 13), (13, 15), (12, 14), (14, 16),
@@ -37,3 +37,30 @@ EDGES: tuple[tuple[int, int], ...] = (
     (27, 29), (29, 31), (27, 31), (28, 30), (30, 32), (28, 32),
     (0, 7), (0, 8),
 )
+
+
+@dataclass(frozen=True)
+class KeypointLayout:
+    """The keypoints of a pose and their provenance: the names in order (their count is the
+    arrays' second axis), the backend that found them, and its model file with the SHA-256."""
+
+    names: tuple[str, ...]
+    backend: str = ""  # "mediapipe"; "" when not recorded (pose files from formcheck 0.1)
+    model: str = ""  # the model file's name
+    model_sha256: str = ""
+
+    @property
+    def n(self) -> int:
+        return len(self.names)
+
+    def to_dict(self) -> dict:
+        return {"names": list(self.names), "backend": self.backend, "model": self.model,
+                "model_sha256": self.model_sha256}
+
+    @staticmethod
+    def from_dict(d: dict) -> KeypointLayout:
+        return KeypointLayout(tuple(d["names"]), str(d.get("backend", "")), str(d.get("model", "")),
+                              str(d.get("model_sha256", "")))
+
+
+MEDIAPIPE_POSE = KeypointLayout(NAMES, "mediapipe")  # the layout the analysis reads

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from formcheck.skeleton import HIP, MEDIAPIPE_POSE, KeypointLayout
+
 SIDES = ("left", "right")
 
 
@@ -38,10 +40,10 @@ def _check_shape(name: str, arr: np.ndarray, shape: tuple) -> None:
 class PoseCandidate:
     """One person the pose model found in one frame (before tracking picks the lifter)."""
 
-    xy_px: np.ndarray  # (33, 2) image landmarks in pixels
-    z_px: np.ndarray  # (33,)
-    visibility: np.ndarray  # (33,)
-    world_m: np.ndarray  # (33, 3)
+    xy_px: np.ndarray  # (P, 2) image landmarks in pixels, P points of the backend's layout
+    z_px: np.ndarray  # (P,)
+    visibility: np.ndarray  # (P,)
+    world_m: np.ndarray  # (P, 3)
     back_offset_px: np.ndarray  # (K, 2), NaN without a mask
 
 
@@ -50,28 +52,30 @@ class PoseSequence:
     """The tracked lifter's landmarks, one row per decoded frame.
 
     Frames with no lifter have NaN coordinates and zero visibility. ``back_offset_px`` is the
-    segmentation mask's outline either side of the trunk axis (see analysis.outline).
+    segmentation mask's outline either side of the trunk axis (pose/outline.py). ``layout`` says
+    which P points the arrays hold and which backend and model found them.
     """
 
     t_s: np.ndarray  # (n,) float64 seconds
-    xy_px: np.ndarray  # (n, 33, 2) float32 image landmarks in pixels
-    z_px: np.ndarray  # (n, 33) float32 relative image depth, same scale as x (MediaPipe z * width)
-    visibility: np.ndarray  # (n, 33) float32 in [0, 1]
-    world_m: np.ndarray  # (n, 33, 3) float32 metres, hip-centred, x right, y down, z away
+    xy_px: np.ndarray  # (n, P, 2) float32 image landmarks in pixels
+    z_px: np.ndarray  # (n, P) float32 relative image depth, same scale as x (MediaPipe z * width)
+    visibility: np.ndarray  # (n, P) float32 in [0, 1]
+    world_m: np.ndarray  # (n, P, 3) float32 metres, hip-centred, x right, y down, z away
     back_offset_px: np.ndarray  # (n, K, 2) float32 outline distance each side of the trunk axis
     n_people: np.ndarray  # (n,) int16 people the detector saw in the frame
     width_px: int
     height_px: int
     source: str = ""
     notes: list[str] = field(default_factory=list)  # e.g. "another person was ignored"
+    layout: KeypointLayout = MEDIAPIPE_POSE
 
     def __post_init__(self) -> None:
-        n = len(self.t_s)
+        n, p = len(self.t_s), self.layout.n
         _check_shape("t_s", self.t_s, (n,))
-        _check_shape("xy_px", self.xy_px, (n, 33, 2))
-        _check_shape("z_px", self.z_px, (n, 33))
-        _check_shape("visibility", self.visibility, (n, 33))
-        _check_shape("world_m", self.world_m, (n, 33, 3))
+        _check_shape("xy_px", self.xy_px, (n, p, 2))
+        _check_shape("z_px", self.z_px, (n, p))
+        _check_shape("visibility", self.visibility, (n, p))
+        _check_shape("world_m", self.world_m, (n, p, 3))
         _check_shape("back_offset_px", self.back_offset_px, (n, None, 2))
         _check_shape("n_people", self.n_people, (n,))
         if n > 1 and np.any(np.diff(self.t_s) <= 0):
@@ -83,7 +87,7 @@ class PoseSequence:
     @property
     def detected(self) -> np.ndarray:
         """(n,) bool: frames where the lifter was found."""
-        return np.isfinite(self.xy_px[:, 23, 0])
+        return np.isfinite(self.xy_px[:, HIP[0], 0])
 
 
 # Why a value is missing. Stored per frame as uint8 codes beside each measure.

@@ -12,6 +12,7 @@ import numpy as np
 
 from formcheck.analysis.zones import zone_of
 from formcheck.config import ZONES, ScoreConfig, Zone
+from formcheck.skeleton import N_LANDMARKS
 from formcheck.types import Fault, PoseSequence, Report
 from formcheck.vocab import PHASE_WORDS
 
@@ -26,8 +27,8 @@ class FrameView:
 
     index: int
     t_s: float
-    xy_px: np.ndarray  # (33, 2) image landmarks in pixels of the frame drawn on; NaN if not found
-    visibility: np.ndarray  # (33,) 0..1; 0 where not found
+    xy_px: np.ndarray  # (N_LANDMARKS, 2) image landmarks in pixels of the frame drawn on; NaN if not found
+    visibility: np.ndarray  # (N_LANDMARKS,) 0..1; 0 where not found
     detected: bool  # the lifter was found in this frame
     knee_deg: tuple[float, float]  # knee flexion per leg, 0 = straight
     knee_head: tuple[str, str]  # the hamstring head whose zone each knee is in, "" for none
@@ -43,10 +44,10 @@ class FrameView:
     view: str  # "side", "front", "oblique" or "unknown"
 
     def __post_init__(self) -> None:
-        if self.xy_px.shape != (33, 2):
-            raise ValueError(f"xy_px: expected shape (33, 2), got {self.xy_px.shape}")
-        if self.visibility.shape != (33,):
-            raise ValueError(f"visibility: expected shape (33,), got {self.visibility.shape}")
+        if self.xy_px.shape != (N_LANDMARKS, 2):
+            raise ValueError(f"xy_px: expected shape ({N_LANDMARKS}, 2), got {self.xy_px.shape}")
+        if self.visibility.shape != (N_LANDMARKS,):
+            raise ValueError(f"visibility: expected shape ({N_LANDMARKS},), got {self.visibility.shape}")
 
     @property
     def phase_word(self) -> str:

@@ -37,6 +37,7 @@ from formcheck.analysis.view import estimate_view
 from formcheck.analysis.zones import zone_of, zone_seconds
 from formcheck.config import EXERCISE_FAMILIES, Config, Zone
 from formcheck.errors import InvalidOption
+from formcheck.skeleton import MEDIAPIPE_POSE, N_LANDMARKS, KeypointLayout
 from formcheck.types import (
     Fault,
     LegZones,
@@ -79,13 +80,15 @@ class Growing:
 class LiftersPose:
     """The lifter's frames so far (as picked live), as arrays a PoseSequence can view."""
 
-    def __init__(self, width_px: int, height_px: int, levels: int, source: str) -> None:
+    def __init__(self, width_px: int, height_px: int, levels: int, source: str, layout: KeypointLayout) -> None:
         self.width_px, self.height_px, self.levels, self.source = width_px, height_px, levels, source
+        self.layout = layout
+        p = layout.n
         self.t_s = Growing((), np.float64)
-        self.xy_px = Growing((33, 2), np.float32)
-        self.z_px = Growing((33,), np.float32)
-        self.visibility = Growing((33,), np.float32, 0.0)
-        self.world_m = Growing((33, 3), np.float32)
+        self.xy_px = Growing((p, 2), np.float32)
+        self.z_px = Growing((p,), np.float32)
+        self.visibility = Growing((p,), np.float32, 0.0)
+        self.world_m = Growing((p, 3), np.float32)
         self.back_offset_px = Growing((levels, 2), np.float32)
         self.n_people = Growing((), np.int16, 0)
 
@@ -112,7 +115,7 @@ class LiftersPose:
             t_s=self.t_s.view(i0), xy_px=self.xy_px.view(i0), z_px=self.z_px.view(i0),
             visibility=self.visibility.view(i0), world_m=self.world_m.view(i0),
             back_offset_px=self.back_offset_px.view(i0), n_people=self.n_people.view(i0),
-            width_px=self.width_px, height_px=self.height_px, source=self.source,
+            width_px=self.width_px, height_px=self.height_px, source=self.source, layout=self.layout,
         )
 
     def index_at(self, t_s: float) -> int:
@@ -172,6 +175,7 @@ class LiveAnalyzer:
     def __init__(
         self, width_px: int, height_px: int, cfg: Config | None = None, *,
         exercise: str | None = None, target: str | None = None, source: str = "",
+        layout: KeypointLayout = MEDIAPIPE_POSE,
     ) -> None:
         self.cfg = cfg = cfg or Config()
         if exercise is not None and exercise not in EXERCISE_FAMILIES:
@@ -180,7 +184,7 @@ class LiveAnalyzer:
         if target is not None and target not in zones:
             raise InvalidOption(f"unknown target {target!r}; choose one of {', '.join(zones)}")
         self.exercise, self.target = exercise, target
-        self.pose = LiftersPose(width_px, height_px, cfg.pose.outline_levels, source)
+        self.pose = LiftersPose(width_px, height_px, cfg.pose.outline_levels, source, layout)
         self.candidates: list[list[PoseCandidate]] = []  # every person seen, for report()
         self._picker = LifterPicker(cfg.track.max_jump_body, cfg.track.max_gap_s)
         lc = cfg.live
@@ -451,11 +455,12 @@ class LiveAnalyzer:
             phase = "eccentric" if away else "concentric"
         elif state == "back":
             phase = "concentric" if away else "eccentric"
-        nan_xy = np.full((33, 2), np.nan, np.float32)
+        nan_xy = np.full((N_LANDMARKS, 2), np.nan, np.float32)
         view = FrameView(
             index=i, t_s=t_s,
             xy_px=lifter.xy_px.astype(np.float32) if lifter is not None else nan_xy,
-            visibility=lifter.visibility.astype(np.float32) if lifter is not None else np.zeros(33, np.float32),
+            visibility=(lifter.visibility.astype(np.float32) if lifter is not None
+                        else np.zeros(N_LANDMARKS, np.float32)),
             detected=lifter is not None,
             knee_deg=(float(knee[0]), float(knee[1])), knee_head=(str(heads[0]), str(heads[1])),
             zones=zones, toe_deg=(float(toe[0]), float(toe[1])), lumbar_ext_deg=ext,
@@ -489,5 +494,5 @@ class LiveAnalyzer:
         cfg = self.cfg
         return build_sequence(
             self.pose.t_s.view().copy(), self.candidates, self.pose.width_px, self.pose.height_px,
-            cfg.track, cfg.pose.outline_levels, self.pose.source,
+            cfg.track, cfg.pose.outline_levels, self.pose.source, self.pose.layout,
         )

@@ -23,6 +23,7 @@ from formcheck.analysis.view import estimate_view
 from formcheck.analysis.zones import zone_seconds
 from formcheck.config import EXERCISE_FAMILIES, Config
 from formcheck.errors import InvalidOption, NoPersonFound
+from formcheck.skeleton import MEDIAPIPE_POSE
 from formcheck.types import (
     SIDES,
     Fault,
@@ -87,6 +88,12 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
     if exercise is not None and exercise not in EXERCISE_FAMILIES:
         raise InvalidOption(
             f"unknown exercise family {exercise!r}; choose one of {', '.join(EXERCISE_FAMILIES)}"
+        )
+    if pose.layout.names != MEDIAPIPE_POSE.names:
+        raise InvalidOption(
+            f"{pose.source or 'this pose'} holds {pose.layout.n} keypoints from "
+            f"{pose.layout.backend or 'an unknown backend'}; the analysis reads MediaPipe's 33 "
+            "(skeleton.MEDIAPIPE_POSE)"
         )
     n = len(pose)
     coverage = float(np.mean(pose.detected)) if n else 0.0

@@ -17,6 +17,7 @@ import numpy as np
 from formcheck import skeleton as sk
 from formcheck.analysis.angles import flexion_deg
 from formcheck.config import TrackConfig
+from formcheck.skeleton import MEDIAPIPE_POSE, KeypointLayout
 from formcheck.types import PoseCandidate, PoseSequence
 
 TRUNK = (*sk.SHOULDER, *sk.HIP)
@@ -156,14 +157,15 @@ def build_sequence(
     cfg: TrackConfig,
     levels: int,
     source: str = "",
+    layout: KeypointLayout = MEDIAPIPE_POSE,
 ) -> PoseSequence:
-    """Assemble the lifter's PoseSequence from per-frame candidates."""
-    n = len(candidates)
+    """Assemble the lifter's PoseSequence from per-frame candidates in ``layout``."""
+    n, p = len(candidates), layout.n
     picks, notes = select_lifter(np.asarray(t_s, dtype=np.float64), candidates, cfg)
-    xy = np.full((n, 33, 2), np.nan, np.float32)
-    z = np.full((n, 33), np.nan, np.float32)
-    vis = np.zeros((n, 33), np.float32)
-    world = np.full((n, 33, 3), np.nan, np.float32)
+    xy = np.full((n, p, 2), np.nan, np.float32)
+    z = np.full((n, p), np.nan, np.float32)
+    vis = np.zeros((n, p), np.float32)
+    world = np.full((n, p, 3), np.nan, np.float32)
     back = np.full((n, levels, 2), np.nan, np.float32)
     for f, p in enumerate(picks):
         if p is None:
@@ -176,5 +178,5 @@ def build_sequence(
     return PoseSequence(
         t_s=np.asarray(t_s, dtype=np.float64), xy_px=xy, z_px=z, visibility=vis, world_m=world,
         back_offset_px=back, n_people=n_people, width_px=width_px, height_px=height_px,
-        source=source, notes=notes,
+        source=source, notes=notes, layout=layout,
     )

@@ -1,6 +1,9 @@
 """Pose files: a PoseSequence saved as a compressed .npz, so analysis can run without the model.
 
 ``formcheck pose VIDEO -o X.pose.npz`` writes one; ``formcheck analyze X.pose.npz`` reads it.
+The file says which keypoints it holds and which backend and model found them (``layout`` in its
+metadata, like pose-format's header); files from formcheck 0.1 (format 1, without it) read as
+MediaPipe's 33 landmarks from an unrecorded model.
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.errors import InputNotFound, NotAVideo
+from formcheck.skeleton import MEDIAPIPE_POSE, KeypointLayout
 from formcheck.types import PoseSequence
 
-FORMAT = "formcheck.pose/1"
+FORMAT = "formcheck.pose/2"
+READABLE = ("formcheck.pose/1", FORMAT)
 SUFFIX = ".pose.npz"
 
 
@@ -30,6 +35,7 @@ def save_pose(pose: PoseSequence, path: str | Path) -> Path:
         "height_px": pose.height_px,
         "source": pose.source,
         "notes": pose.notes,
+        "layout": pose.layout.to_dict(),
     }
     with open(path, "wb") as fh:
         np.savez_compressed(
@@ -55,7 +61,7 @@ def load_pose(path: str | Path) -> PoseSequence:
     try:
         with np.load(path, allow_pickle=False) as z:
             meta = json.loads(bytes(z["meta"]).decode())
-            if meta.get("format") != FORMAT:
+            if meta.get("format") not in READABLE:
                 raise NotAVideo(f"{path}: unknown pose file format {meta.get('format')!r}")
             return PoseSequence(
                 t_s=z["t_s"].astype(np.float64),
@@ -69,6 +75,7 @@ def load_pose(path: str | Path) -> PoseSequence:
                 height_px=int(meta["height_px"]),
                 source=str(meta.get("source", "")),
                 notes=list(meta.get("notes", [])),
+                layout=KeypointLayout.from_dict(meta["layout"]) if "layout" in meta else MEDIAPIPE_POSE,
             )
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
         raise NotAVideo(f"{path} is not a readable formcheck pose file ({exc})") from exc

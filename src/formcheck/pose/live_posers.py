@@ -14,6 +14,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from formcheck.config import PoseConfig
+from formcheck.pose.backend import Poser, open_poser
 from formcheck.types import PoseCandidate
 
 if TYPE_CHECKING:
@@ -26,21 +27,20 @@ class LivePosers:
     """``n`` landmarkers posing ``source``'s frames; a context manager (stops and closes them)."""
 
     def __init__(self, source: LatestFrame, cfg: PoseConfig, n: int, get_timeout_s: float) -> None:
-        from formcheck.pose.mediapipe_pose import MediaPipePose
-
         self.source = source
         self.cfg = cfg
         self.size_wh = (source.info.width_px, source.info.height_px)
         self.get_timeout_s = get_timeout_s
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self.models = []
+        self.models: list[Poser] = []
         try:
             for _ in range(n):
-                self.models.append(MediaPipePose(cfg))
+                self.models.append(open_poser(cfg))
         except BaseException:
             self.close()
             raise
+        self.layout = self.models[0].layout  # the points each candidate holds
         self._cond = threading.Condition()
         self._done: dict[int, tuple[Captured, list[PoseCandidate]]] = {}
         self._busy: dict[int, int] = {}  # landmarker -> index of the frame it is posing

@@ -1,4 +1,5 @@
-"""MediaPipe Tasks PoseLandmarker, mapped to formcheck's PoseCandidate records."""
+"""MediaPipe Tasks PoseLandmarker, mapped to formcheck's PoseCandidate records: the only module
+that imports mediapipe (a Poser, pose/backend.py)."""
 
 from __future__ import annotations
 
@@ -11,20 +12,16 @@ from pathlib import Path
 import numpy as np
 
 from formcheck import skeleton as sk
-from formcheck.config import DEFAULT_MODEL_NAME, MODELS_DIR, PoseConfig
+from formcheck.config import PoseConfig
 from formcheck.errors import ModelError
+from formcheck.pose.backend import layout_for, model_file
 from formcheck.pose.outline import outline_offsets_px
 from formcheck.types import PoseCandidate
 
 
-def resolve_model(path: Path | str | None) -> Path:
-    model = Path(path) if path else MODELS_DIR / DEFAULT_MODEL_NAME
-    if not model.is_file():
-        raise ModelError(
-            f"pose model not found: {model}",
-            hint="pass --model PATH to a MediaPipe pose_landmarker .task file",
-        )
-    return model
+def resolve_model(cfg: PoseConfig) -> Path:
+    """The .task file to load (--model, $FORMCHECK_MODEL, or the bundled one)."""
+    return model_file(cfg, cfg.mediapipe.bundled_model)
 
 
 def normalised_to_px(xy_norm: np.ndarray, width_px: int, height_px: int) -> np.ndarray:
@@ -67,7 +64,11 @@ def _quiet_native_stderr() -> Iterator[None]:
 
 
 class MediaPipePose:
-    """One PoseLandmarker in VIDEO mode; ``detect`` takes frames in time order."""
+    """One PoseLandmarker in VIDEO mode; ``detect`` takes frames in time order.
+
+    Looking for ``num_poses`` people, it detects afresh in every frame where it found fewer and
+    carries nothing over from such a frame (``independent_after``); where it found that many, it
+    tracks them into the next frame."""
 
     def __init__(self, cfg: PoseConfig) -> None:
         os.environ.setdefault("GLOG_minloglevel", "2")
@@ -82,15 +83,17 @@ class MediaPipePose:
 
         self._mp = mp
         self.cfg = cfg
-        model = resolve_model(cfg.model_path)
+        mc = cfg.mediapipe
+        model = resolve_model(cfg)
+        self.layout = layout_for(cfg)
         options = PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(model)),
             running_mode=RunningMode.VIDEO,
-            num_poses=cfg.num_poses,
-            min_pose_detection_confidence=cfg.min_detection_confidence,
-            min_pose_presence_confidence=cfg.min_presence_confidence,
-            min_tracking_confidence=cfg.min_tracking_confidence,
-            output_segmentation_masks=cfg.segmentation,
+            num_poses=mc.num_poses,
+            min_pose_detection_confidence=mc.min_detection_confidence,
+            min_pose_presence_confidence=mc.min_presence_confidence,
+            min_tracking_confidence=mc.min_tracking_confidence,
+            output_segmentation_masks=mc.segmentation,
         )
         try:
             with _quiet_native_stderr():
@@ -109,6 +112,10 @@ class MediaPipePose:
     def close(self) -> None:
         with _quiet_native_stderr():  # mediapipe 1.2.3 logs accelerator teardown
             self._landmarker.close()
+
+    def independent_after(self, found: list[PoseCandidate]) -> bool:
+        num_poses = self.cfg.mediapipe.num_poses
+        return num_poses >= 2 and len(found) < num_poses
 
     def detect(
         self, t_s: float, frame_rgb: np.ndarray, size_wh: tuple[int, int] | None = None,

@@ -16,11 +16,7 @@ import numpy as np
 
 from formcheck.types import PoseCandidate
 
-N_LANDMARKS = 33
 CHUNK_ROWS = 1024
-# row layout: xy (33x2), z (33), visibility (33), world (33x3), back outline (levels x 2)
-_XY, _Z, _VIS, _WORLD = 0, 66, 99, 132
-_BACK = 231
 
 
 class _Frames(Sequence):
@@ -41,11 +37,14 @@ class _Frames(Sequence):
 
 
 class PackedCandidates(_Frames):
-    """Frames of candidates, appended in order; ``levels`` is the back outline's row count."""
+    """Frames of candidates, appended in order; ``levels`` is the back outline's row count. A row
+    holds xy (P x 2), z (P), visibility (P), world (P x 3) and the back outline (levels x 2), P
+    being the keypoint count of the first candidate appended (the backend's layout)."""
 
     def __init__(self, levels: int) -> None:
         self.levels = levels
-        self.width = _BACK + 2 * levels
+        self.points = 0  # keypoints per candidate, set by the first one
+        self._cuts: tuple[int, ...] = ()  # where xy, z, visibility, world and back start in a row
         self._chunks: list[np.ndarray] = []
         self._rows = 0  # rows filled over all chunks
         self._start = array("i")  # first row of each frame
@@ -55,15 +54,19 @@ class PackedCandidates(_Frames):
         self._start.append(self._rows)
         self._count.append(len(found))
         for c in found:
+            if not self.points:
+                p = self.points = len(c.xy_px)
+                self._cuts = tuple(np.cumsum([0, 2 * p, p, p, 3 * p, 2 * self.levels]).tolist())
             if self._rows == len(self._chunks) * CHUNK_ROWS:
-                self._chunks.append(np.empty((CHUNK_ROWS, self.width), np.float32))
+                self._chunks.append(np.empty((CHUNK_ROWS, self._cuts[-1]), np.float32))
             row = self._chunks[-1][self._rows % CHUNK_ROWS]
-            row[_XY:_Z] = c.xy_px.reshape(-1)
-            row[_Z:_VIS] = c.z_px
-            row[_VIS:_WORLD] = c.visibility
-            row[_WORLD:_BACK] = c.world_m.reshape(-1)
-            back = c.back_offset_px
-            row[_BACK:] = back.reshape(-1) if back.shape == (self.levels, 2) else np.nan
+            xy, z, vis, world, back, _ = self._cuts
+            row[xy:z] = c.xy_px.reshape(-1)
+            row[z:vis] = c.z_px
+            row[vis:world] = c.visibility
+            row[world:back] = c.world_m.reshape(-1)
+            outline = c.back_offset_px
+            row[back:] = outline.reshape(-1) if outline.shape == (self.levels, 2) else np.nan
             self._rows += 1
 
     def extend(self, frames: Sequence[list[PoseCandidate]]) -> None:
@@ -75,11 +78,12 @@ class PackedCandidates(_Frames):
 
     def _frame(self, f: int) -> list[PoseCandidate]:
         out = []
+        xy, z, vis, world, back, _ = self._cuts or (0,) * 6
         for r in range(self._start[f], self._start[f] + self._count[f]):
             row = self._chunks[r // CHUNK_ROWS][r % CHUNK_ROWS]
             out.append(PoseCandidate(
-                row[_XY:_Z].reshape(N_LANDMARKS, 2), row[_Z:_VIS], row[_VIS:_WORLD],
-                row[_WORLD:_BACK].reshape(N_LANDMARKS, 3), row[_BACK:].reshape(self.levels, 2),
+                row[xy:z].reshape(self.points, 2), row[z:vis], row[vis:world],
+                row[world:back].reshape(self.points, 3), row[back:].reshape(self.levels, 2),
             ))
         return out
 

@@ -4,11 +4,11 @@ MediaPipe releases the GIL while it works, so two landmarkers in two threads pos
 frames per second as one on 2 cores. The video is cut in two: this thread poses it from the start,
 a second thread (its own decoder, skipping ahead cheaply) from a little before the cut to the end.
 
-Joining the halves must give exactly what one landmarker gives. Looking for two people,
-PoseLandmarker detects afresh in every frame where it found fewer than two, and carries nothing
-over from such a frame; where it found two, it tracks both into the next frame. So once a frame is
-posed identically by both landmarkers and holds fewer than two people, everything after it is
-identical too. The first thread goes on past the cut until it meets such a frame (the second
+Joining the halves must give exactly what one landmarker gives. The backend says which frames
+leave no state behind (``Poser.independent_after``: for MediaPipe looking for two people, a frame
+where it found fewer than two, since it detects afresh after such a frame and tracks otherwise).
+So once such a frame is posed identically by both landmarkers, everything after it is identical
+too. The first thread goes on past the cut until it meets such a frame (the second
 thread has posed it already) and the halves are joined there; if it never does, the first thread
 poses to the end (as slow as one landmarker, never different). tests/test_parallel.py checks the
 equality on footage, including a clip with two people in some frames.
@@ -26,7 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.config import PoseConfig
+from formcheck.pose.backend import Poser, can_split, open_poser
 from formcheck.pose.packed import Joined, PackedCandidates
+from formcheck.skeleton import KeypointLayout
 from formcheck.types import PoseCandidate, VideoInfo
 
 Progress = Callable[[int, int], None]  # (frames done, frames expected or -1)
@@ -44,15 +46,16 @@ class Detections:
     info: VideoInfo | None  # the video's, from detect_video
     t_s: np.ndarray  # (n,) strictly increasing
     candidates: Sequence[list[PoseCandidate]]  # per frame, every person found (PackedCandidates)
+    layout: KeypointLayout  # the points each candidate holds, and the backend and model
     ended_early: bool = False  # the file broke off before its stated length
     interrupted: bool = False  # Ctrl-C: the frames up to there are kept
     joined_at: int = -1  # the last frame the first thread's result was kept for; -1: one thread
 
 
 def workers_for(cfg: PoseConfig) -> int:
-    """Landmarkers to run side by side: cfg.workers, or one per core, at most 2; one when
-    ``num_poses`` is 1 (MediaPipe then also smooths landmarks over time: no clean join)."""
-    if cfg.num_poses < 2:
+    """Landmarkers to run side by side: cfg.workers, or one per core, at most 2; one when the
+    backend never leaves a frame independent of the last (backend.can_split)."""
+    if not can_split(cfg):
         return 1
     return max(1, min(2, cfg.workers or os.cpu_count() or 1))
 
@@ -94,29 +97,26 @@ def detect_frames(
     t_list: list[float] = []
     cands = PackedCandidates(cfg.outline_levels)
     interrupted = False
-    try:
-        with closing(_posed(frames, cfg, size_wh)) as posed:
-            for t_s, found in posed:
+    with open_poser(cfg) as poser:
+        try:
+            for t_s, found in _posed(frames, poser, cfg, size_wh):
                 cands.append(found)
                 t_list.append(t_s)
                 if progress:
                     progress(len(t_list), expected)
-    except KeyboardInterrupt:
-        interrupted = True
-    return Detections(None, np.asarray(t_list, dtype=np.float64), cands, interrupted=interrupted)
+        except KeyboardInterrupt:
+            interrupted = True
+    return Detections(None, np.asarray(t_list, dtype=np.float64), cands, poser.layout, interrupted=interrupted)
 
 
 def _posed(
-    frames: Iterable[tuple[float, np.ndarray]], cfg: PoseConfig, size_wh: tuple[int, int],
+    frames: Iterable[tuple[float, np.ndarray]], poser: Poser, cfg: PoseConfig, size_wh: tuple[int, int],
 ) -> Iterator[tuple[float, list[PoseCandidate]]]:
-    """(t_s, people found) for each frame, from one landmarker loaded on the first and closed
-    with the generator."""
+    """(t_s, people found) for each frame."""
     from formcheck.io.video import pose_input
-    from formcheck.pose.mediapipe_pose import MediaPipePose
 
-    with MediaPipePose(cfg) as model:
-        for t_s, frame in frames:
-            yield t_s, model.detect(t_s, pose_input(frame, cfg.max_side_px), size_wh)
+    for t_s, frame in frames:
+        yield t_s, poser.detect(t_s, pose_input(frame, cfg.max_side_px), size_wh)
 
 
 def _same(a: list[PoseCandidate], b: list[PoseCandidate]) -> bool:
@@ -130,41 +130,43 @@ def _same(a: list[PoseCandidate], b: list[PoseCandidate]) -> bool:
 
 def _first_half(video, cfg: PoseConfig, second: _SecondHalf,  # noqa: ANN001 - VideoFile
                 progress: Progress | None) -> Detections:
-    """Pose from the start until a frame the second thread posed the same way, with fewer than
-    num_poses people in it; join the second thread's frames after it."""
+    """Pose from the start until a frame the second thread posed the same way, one that leaves
+    no state behind (Poser.independent_after); join the second thread's frames after it."""
     info = video.info
     t_list: list[float] = []
     cands = PackedCandidates(cfg.outline_levels)
     joined_at = -1
     interrupted = False
-    try:
-        with closing(_posed(video, cfg, (info.width_px, info.height_px))) as posed:
-            for i, (t_s, found) in enumerate(posed):
-                t_list.append(t_s)
-                cands.append(found)
-                if progress:
-                    progress(i + 1 + second.done_after(i), info.n_frames_nominal)
-                if i >= second.start and len(found) < cfg.num_poses:
-                    theirs = second.wait_for(i)
-                    if theirs is not None and _same(found, theirs):
-                        joined_at = i
-                        break
-                second.raise_error()
-    except KeyboardInterrupt:
-        interrupted = True
+    with open_poser(cfg) as poser:
+        layout = poser.layout
+        try:
+            with closing(_posed(video, poser, cfg, (info.width_px, info.height_px))) as posed:
+                for i, (t_s, found) in enumerate(posed):
+                    t_list.append(t_s)
+                    cands.append(found)
+                    if progress:
+                        progress(i + 1 + second.done_after(i), info.n_frames_nominal)
+                    if i >= second.start and poser.independent_after(found):
+                        theirs = second.wait_for(i)
+                        if theirs is not None and _same(found, theirs):
+                            joined_at = i
+                            break
+                    second.raise_error()
+        except KeyboardInterrupt:
+            interrupted = True
     if joined_at < 0 or interrupted:
         second.stop()
-        return Detections(None, np.asarray(t_list, dtype=np.float64), cands, interrupted=interrupted)
+        return Detections(None, np.asarray(t_list, dtype=np.float64), cands, layout, interrupted=interrupted)
     try:
         second.wait()
     except KeyboardInterrupt:
-        return Detections(None, np.asarray(t_list, dtype=np.float64), cands, interrupted=True)
+        return Detections(None, np.asarray(t_list, dtype=np.float64), cands, layout, interrupted=True)
     second.raise_error()
     k = joined_at - second.start + 1  # the second thread's first frame kept
     t = np.concatenate([np.asarray(t_list, dtype=np.float64), second.t_s[k:]])
     if progress:
         progress(len(t), info.n_frames_nominal)
-    return Detections(None, t, Joined(cands, len(cands), second.cands, k), joined_at=joined_at)
+    return Detections(None, t, Joined(cands, len(cands), second.cands, k), layout, joined_at=joined_at)
 
 
 class _SecondHalf:
@@ -190,7 +192,7 @@ class _SecondHalf:
             with open_video(self.path, transform=self.transform) as video:
                 size = (video.info.width_px, video.info.height_px)
                 if video.skip(self.start) == self.start:
-                    with closing(_posed(video, self.cfg, size)) as posed:
+                    with open_poser(self.cfg) as poser, closing(_posed(video, poser, self.cfg, size)) as posed:
                         for t_s, found in posed:
                             with self._cond:
                                 self.cands.append(found)
