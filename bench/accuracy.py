@@ -119,7 +119,7 @@ def fit_lumbar(clips: list, corrections: dict, exclude: set[int]) -> dict:
     return params
 
 
-# Truth the views can see: hinge and knee angles in the sagittal plane, as DOMAIN.md defines them;
+# Truth the views can see: hinge and knee angles in the sagittal plane, as docs/DOMAIN.md defines them;
 # render_set.py also stores the raw 3-D angles. Hip flexion counts from standing tall (DOMAIN: 0 =
 # standing tall): the rig's rest posture already reads 5-8 deg of sagittal "flexion" between its
 # shoulder, hip and knee joint centres, so each body's rest value (``hip_rest_deg``, taken from the

@@ -32,7 +32,7 @@ def run(clip: str) -> Report:
 
 
 def knee_errors(r: Report, truth: dict) -> np.ndarray:
-    """formcheck minus truth, knee flexion in the sagittal plane (what DOMAIN.md measures)."""
+    """formcheck minus truth, knee flexion in the sagittal plane (what docs/DOMAIN.md measures)."""
     got, want = r.measures.knee_deg.values, truth["knee_sag_deg"]
     n = min(len(got), len(want))
     d = (got[:n] - want[:n]).ravel()

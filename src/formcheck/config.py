@@ -14,7 +14,7 @@ MODEL_ENV = "FORMCHECK_MODEL"  # a model file to use instead of the bundled one 
 
 @dataclass(frozen=True)
 class Zone:
-    """A knee-flexion window where one hamstring head has its best leverage (DOMAIN.md)."""
+    """A knee-flexion window where one hamstring head has its best leverage (docs/DOMAIN.md)."""
 
     head: str
     lo_deg: float

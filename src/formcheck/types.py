@@ -134,7 +134,7 @@ class ViewEstimate:
 
 @dataclass
 class Measures:
-    """Per-frame measures (DOMAIN.md). Two-sided channels are (n, 2): left, right."""
+    """Per-frame measures (docs/DOMAIN.md). Two-sided channels are (n, 2): left, right."""
 
     t_s: np.ndarray  # (n,)
     knee_deg: Channel  # knee flexion, 0 = straight

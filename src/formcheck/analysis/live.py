@@ -48,7 +48,7 @@ from formcheck.types import (
     ViewEstimate,
 )
 
-MEDIAL_HEADS = ("semitendinosus", "semimembranosus")  # toes in bias these (DOMAIN.md)
+MEDIAL_HEADS = ("semitendinosus", "semimembranosus")  # toes in bias these (docs/DOMAIN.md)
 LATERAL_HEADS = ("biceps_femoris_long", "biceps_femoris_short")  # toes out bias these
 MIN_VIEW_FRAMES = 5  # frames with the lifter before the view is judged
 TURN_FRAC = 0.05  # back from the rep's furthest point by this share of the range: returning

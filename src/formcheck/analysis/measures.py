@@ -1,4 +1,4 @@
-"""Per-frame measures from a pose sequence (DOMAIN.md defines each one).
+"""Per-frame measures from a pose sequence (docs/DOMAIN.md defines each one).
 
 The view decides the coordinates: a side view uses image pixels (accurate in the image plane),
 front and oblique views use MediaPipe's 3-D world landmarks (no foreshortening, more noise).
