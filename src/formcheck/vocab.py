@@ -139,6 +139,7 @@ CUES: dict[str, CueDef] = {
     )
 }
 TOE_CUE = {MEDIAL: "toes_in", LATERAL: "toes_out"}  # a target head's side -> the toe cue for it
+LOST_CUE = "lost"  # the lifter out of view
 
 
 @dataclass(frozen=True)

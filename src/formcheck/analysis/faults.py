@@ -1,4 +1,7 @@
-"""Faults worth a cue: a hinge that turns into a squat, and an arched low back in RDLs."""
+"""Faults worth a cue: a hinge that turns into a squat, and an arched low back in RDLs.
+
+Each threshold is applied by one predicate here (``squat_like``, ``arched``), which the recorded
+analysis (per rep) and live cues (per frame) both call; the words are vocab.FAULTS'."""
 
 from __future__ import annotations
 
@@ -8,17 +11,29 @@ from formcheck.config import ScoreConfig
 from formcheck.types import Fault, Rep
 
 
+def squat_like(knee_deg: float, trunk_deg: float, cfg: ScoreConfig) -> bool:
+    """Knees bent far past an RDL's soft bend (over ``squat_knee_deg``) with the trunk kept
+    within ``squat_trunk_deg`` of upright: a squat pattern, so the quads, not the hamstrings, do
+    the lift. A trunk angle that is not measurable (NaN) leaves the knee angle to decide."""
+    if not np.isfinite(knee_deg) or knee_deg <= cfg.squat_knee_deg:
+        return False
+    return not (np.isfinite(trunk_deg) and abs(trunk_deg) > cfg.squat_trunk_deg)
+
+
+def arched(extension_deg: np.ndarray | float, hip_deg: np.ndarray | float, cfg: ScoreConfig) -> np.ndarray:
+    """Per frame: the low back extended past ``lumbar_flag_deg`` while the hips are flexed at
+    least ``lumbar_min_hip_deg`` (in the hinge). False where either is missing."""
+    ext, hip = np.asarray(extension_deg, float), np.asarray(hip_deg, float)
+    with np.errstate(invalid="ignore"):
+        return (hip >= cfg.lumbar_min_hip_deg) & (ext > cfg.lumbar_flag_deg)
+
+
 def squatting_fault(
     rep: Rep, knee_max_deg: float, trunk_deg: float, family: str | None, cfg: ScoreConfig
 ) -> Fault | None:
-    """Knees bent far past an RDL's soft bend with the trunk kept upright: a squat pattern, so
-    the quads, not the hamstrings, did the lift. ``trunk_deg`` is the trunk from upright at the
-    rep's deepest point; NaN (not measurable) falls back to the knee angle alone."""
-    if family not in ("hinge", "squat") or not np.isfinite(knee_max_deg):
-        return None
-    if knee_max_deg <= cfg.squat_knee_deg:
-        return None
-    if np.isfinite(trunk_deg) and trunk_deg > cfg.squat_trunk_deg:
+    """A hinge or squat rep done as a squat (``squat_like`` at its deepest knee; ``trunk_deg`` is
+    the trunk from upright at the rep's turn)."""
+    if family not in ("hinge", "squat") or not squat_like(knee_max_deg, trunk_deg, cfg):
         return None
     what = "this set moves like a squat" if family == "squat" else "this rep turned into a squat"
     return Fault(
@@ -85,7 +100,7 @@ def lumbar_faults(
         sl = slice(rep.i_start, rep.i_end + 1)
         ext, t = extension_deg[sl], t_s[sl]
         deep = hinge_frames(extension_deg, hip_deg, rep, cfg.lumbar_min_hip_deg)
-        runs = _runs(deep & (ext > cfg.lumbar_flag_deg)) or _runs(deep)
+        runs = _runs(arched(ext, hip_deg[sl], cfg)) or _runs(deep)
         a, b = max(runs, key=lambda r: r[1] - r[0])
         faults.append(Fault(
             "lumbar_extension", rep.index, float(t[a]), float(t[b - 1]), level,

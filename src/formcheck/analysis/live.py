@@ -18,9 +18,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from formcheck import vocab
 from formcheck.analysis.cues import CueLimiter, Hold, ZoneWatcher
 from formcheck.analysis.family import classify_family
-from formcheck.analysis.faults import baseline_deg, lumbar_extension_deg
+from formcheck.analysis.faults import arched, baseline_deg, lumbar_extension_deg, squat_like
 from formcheck.analysis.frame_view import FrameView
 from formcheck.analysis.measures import compute_measures
 from formcheck.analysis.one_euro import OneEuroFilter
@@ -28,6 +29,7 @@ from formcheck.analysis.pipeline import (
     analyze_pose,
     away_is_eccentric,
     rest_is_low,
+    toe_bias_word,
     working_knee_side,
 )
 from formcheck.analysis.reps import SETTLE_FRAC, RepCounter, RepScale, scale_from_series
@@ -48,8 +50,6 @@ from formcheck.types import (
     ViewEstimate,
 )
 
-MEDIAL_HEADS = ("semitendinosus", "semimembranosus")  # toes in bias these (docs/DOMAIN.md)
-LATERAL_HEADS = ("biceps_femoris_long", "biceps_femoris_short")  # toes out bias these
 MIN_VIEW_FRAMES = 5  # frames with the lifter before the view is judged
 TURN_FRAC = 0.05  # back from the rep's furthest point by this share of the range: returning
 
@@ -401,31 +401,23 @@ class LiveAnalyzer:
             if what:
                 want.append(what)
         hinge = self.family == "hinge"
-        arched = (
-            hinge and self.view.view == "side" and np.isfinite(ext) and ext > sc.lumbar_flag_deg
-            and hip_mean >= sc.lumbar_min_hip_deg
-        )
-        if self._lumbar_hold.update(t_s, bool(arched)):
+        back_arched = hinge and self.view.view == "side" and bool(arched(ext, hip_mean, sc))
+        if self._lumbar_hold.update(t_s, back_arched):
             faults.append(Fault("lumbar_extension", rep_no, self._lumbar_hold.started_s, t_s, ext,
                                 "low back arched past neutral: ribs down"))
             if not self._lumbar_hold.fired:
                 self._lumbar_hold.fired = True
-                want.append("ribs_down")
-        upright = not np.isfinite(lean) or abs(lean) <= sc.squat_trunk_deg
-        squatting = hinge and in_rep and np.isfinite(drive) and drive > sc.squat_knee_deg and upright
-        if self._squat_hold.update(t_s, bool(squatting)):
+                want.append(vocab.fault("lumbar_extension").cue)
+        squatting = hinge and in_rep and squat_like(drive, lean, sc)
+        if self._squat_hold.update(t_s, squatting):
             faults.append(Fault("squatting", rep_no, self._squat_hold.started_s, t_s, drive,
                                 "knees bent like a squat: keep them soft and push the hips back"))
             if not self._squat_hold.fired:
                 self._squat_hold.fired = True
-                want.append("squat")
-        toe_mean = float(mean_present(toe[None], axis=1)[0])
-        band = sc.toe_dead_band_deg
-        wrong_toes = ""
-        if self.target in MEDIAL_HEADS and toe_mean > band:
-            wrong_toes = "toes_in"
-        elif self.target in LATERAL_HEADS and toe_mean < -band:
-            wrong_toes = "toes_out"
+                want.append(vocab.fault("squatting").cue)
+        toes = toe_bias_word(float(mean_present(toe[None], axis=1)[0]), sc)
+        side = vocab.head(self.target).side if self.target else ""
+        wrong_toes = vocab.TOE_CUE[side] if (side, toes) in ((vocab.MEDIAL, "out"), (vocab.LATERAL, "in")) else ""
         if self._toe_hold.update(t_s, in_rep and bool(wrong_toes)) and not self._toe_hold.fired:
             self._toe_hold.fired = True
             want.append(wrong_toes)
@@ -434,7 +426,7 @@ class LiveAnalyzer:
         elif (np.isfinite(self._last_seen_s) and t_s - self._last_seen_s >= cfg.live.lost_after_s
               and not self._lost_cued):
             self._lost_cued = True
-            want.append("lost")
+            want.append(vocab.LOST_CUE)
         sounds = [s for s in want if self._limiter.allow(s, t_s)]
         spoken = [s for s in sounds if not s.startswith("zone_")]
         if spoken:

@@ -21,7 +21,7 @@ from formcheck.analysis.reps import (
 from formcheck.analysis.smoothing import mean_present, smooth_measures
 from formcheck.analysis.view import estimate_view
 from formcheck.analysis.zones import zone_seconds
-from formcheck.config import EXERCISE_FAMILIES, Config
+from formcheck.config import EXERCISE_FAMILIES, Config, ScoreConfig
 from formcheck.errors import InvalidOption, NoPersonFound
 from formcheck.skeleton import MEDIAPIPE_POSE
 from formcheck.types import (
@@ -189,12 +189,13 @@ def _leg_zones(t: np.ndarray, knee: np.ndarray, cfg: Config, i0: int = 0, i1: in
     return LegZones(secs, measured)
 
 
-def _toe_bias_word(toe_deg: float, cfg: Config) -> str:
+def toe_bias_word(toe_deg: float, cfg: ScoreConfig) -> str:
+    """Toes turned "out" or "in" past the dead band, "neutral" within it, "unknown" if missing."""
     if not np.isfinite(toe_deg):
         return "unknown"
-    if toe_deg > cfg.score.toe_dead_band_deg:
+    if toe_deg > cfg.toe_dead_band_deg:
         return "out"
-    if toe_deg < -cfg.score.toe_dead_band_deg:
+    if toe_deg < -cfg.toe_dead_band_deg:
         return "in"
     return "neutral"
 
@@ -226,16 +227,16 @@ def _score_rep(
         rep=r, eccentric_s=ecc, concentric_s=con, knee_max_deg=knee_max,
         hip_max_deg=(peak(hip[:, 0]), peak(hip[:, 1])),
         zones=tuple(_leg_zones(m.t_s, m.knee_deg.values[:, k], cfg, r.i_start, r.i_end) for k in range(2)),
-        toe_deg=toe_med, toe_bias=_toe_bias_word(toe_mean, cfg), faults=tuple(rep_faults),
+        toe_deg=toe_med, toe_bias=toe_bias_word(toe_mean, cfg.score), faults=tuple(rep_faults),
     )
 
 
 def _set_toe_bias(m: Measures, scores: list[RepScore], cfg: Config) -> str:
     if scores:
         vals = [np.nanmean(s.toe_deg) for s in scores if np.isfinite(s.toe_deg).any()]
-        return _toe_bias_word(float(np.median(vals)) if vals else float("nan"), cfg)
+        return toe_bias_word(float(np.median(vals)) if vals else float("nan"), cfg.score)
     toe = m.toe_deg.values
-    return _toe_bias_word(float(np.nanmedian(toe)) if np.isfinite(toe).any() else float("nan"), cfg)
+    return toe_bias_word(float(np.nanmedian(toe)) if np.isfinite(toe).any() else float("nan"), cfg.score)
 
 
 def _coverage_warnings(m: Measures, view: str, warnings: list[str]) -> None:

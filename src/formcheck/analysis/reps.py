@@ -88,7 +88,7 @@ class RepCounter:
             if x < self._rest_low:
                 self._rest_low, self._rest_low_value = x, value
             if x <= self._rest_low + DEPART_TOL:
-                self._settle, self._settle_x = sample, x
+                self._settle = sample
             if x > cfg.leave_frac:
                 self._to_out(self._settle or sample, partial=False)
                 self._track_out(sample, x)
@@ -131,7 +131,7 @@ class RepCounter:
     # -- state changes -----------------------------------------------------------------------
     def _to_rest(self, sample: tuple[int, float, float], x: float) -> None:
         self._state = "rest"
-        self._settle, self._settle_x = sample, x
+        self._settle = sample
         self._rest_low, self._rest_low_value = x, sample[2]
 
     def _to_out(self, start: tuple[int, float, float], partial: bool) -> None:
