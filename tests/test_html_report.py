@@ -24,7 +24,8 @@ import pytest
 from conftest import POSES
 from formcheck.analysis.pipeline import analyze_pose
 from formcheck.io.landmarks import load_pose
-from formcheck.report.html_report import CSP, HEAD_COLOURS, flagged_frame_times_s, to_html
+from formcheck.report.html.markup import HEAD_COLOURS
+from formcheck.report.html.page import CSP, flagged_frame_times_s, to_html
 from formcheck.report.json_report import to_dict
 from formcheck.report.svg import line_path_d
 from formcheck.types import Fault, Report
