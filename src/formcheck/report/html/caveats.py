@@ -7,14 +7,7 @@ import numpy as np
 
 from formcheck.report.html.markup import esc, num, pct, section
 from formcheck.types import REASONS, SIDES, Channel, Report
-
-MEASURE_NAMES = {
-    "knee_deg": "knee flexion",
-    "hip_deg": "hip flexion (hinge)",
-    "toe_deg": "toe rotation",
-    "trunk_lean_deg": "trunk lean",
-    "arch_deg": "low-back outline (lumbar)",
-}
+from formcheck.vocab import measure_label
 
 
 def trust_note(measure: str, view: str, trust: float) -> str:
@@ -38,7 +31,7 @@ def view_section(report: Report) -> str:
     v = report.view
     facing = {1: ", facing image right", -1: ", facing image left"}.get(v.facing, "")
     rows = "".join(
-        f'<tr><td class="text">{esc(MEASURE_NAMES.get(k, k))}<span class="sub">{esc(trust_note(k, v.view, x))}'
+        f'<tr><td class="text">{esc(measure_label(k))}<span class="sub">{esc(trust_note(k, v.view, x))}'
         f'</span></td><td><span class="meter"><i style="width:{100 * x:.0f}%"></i></span>{pct(x)}</td></tr>'
         for k, x in v.trust.items()
     )
@@ -71,7 +64,7 @@ def _coverage_rows(name: str, ch: Channel) -> list[str]:
         )
         sub = f'<span class="sub">missing: {esc(why)}</span>' if why else ""
         share = float(np.mean(np.isfinite(vals[:, k]))) if n else float("nan")
-        rows.append(f'<tr><td class="text">{esc(MEASURE_NAMES.get(name, name) + side)}{sub}</td>'
+        rows.append(f'<tr><td class="text">{esc(measure_label(name) + side)}{sub}</td>'
                     f"<td>{pct(share)}</td></tr>")
     return rows
 

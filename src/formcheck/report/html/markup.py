@@ -12,15 +12,7 @@ from formcheck import vocab
 from formcheck.report.svg import Frame, decimate, line_path_d, rect
 from formcheck.types import REASONS, SIDES, Channel, Report
 
-# One colour per head, used by every chart, legend and table header. Medial heads (the semis) are
-# blues, lateral heads (biceps femoris) oranges, from the Okabe-Ito colour-blind-safe palette.
-HEAD_COLOURS = {
-    "semimembranosus": "#0072B2",
-    "semitendinosus": "#56B4E9",
-    "biceps_femoris_long": "#E69F00",
-    "biceps_femoris_short": "#D55E00",
-}
-NO_ZONE_COLOUR = "#d5d8dc"  # measured time outside every head's zone
+# Heads are coloured and named by formcheck.vocab, the same on the page, the video and live.
 LEG_COLOURS = ("#1d232a", "#9b3fb5")  # left, right
 LEG_DASH = ("", "7 4")  # the right leg is also dashed, for print and colour-blind readers
 FLAG_COLOUR = "#c62828"
@@ -41,14 +33,6 @@ def num(x: float | None, fmt: str = "{:.1f}") -> str:
 
 def pct(share: float | None) -> str:
     return num(None if share is None else 100.0 * share, "{:.0f}%")
-
-
-def head_label(head_key: str) -> str:
-    return vocab.head(head_key).name
-
-
-def head_colour(head: str) -> str:
-    return HEAD_COLOURS.get(head, "#888888")
 
 
 def a_view(view: str) -> str:
@@ -106,12 +90,17 @@ def leg_legend(extra: str = "") -> str:
     return '<div class="legend">' + "".join(items) + extra + "</div>"
 
 
+def zone_heads(report: Report) -> list[vocab.Head]:
+    """The heads of the report's zones, in zone order (straight knee first); custom ones too."""
+    return [vocab.head(z.head) for z in report.zone_defs]
+
+
 def head_legend(report: Report, with_none: bool = False) -> str:
     """Swatches for the heads in the report's zone order (straight knee first)."""
-    heads = [z.head for z in report.zone_defs] or list(HEAD_COLOURS)
-    items = [f"<span>{swatch(head_colour(h))}{esc(head_label(h))}</span>" for h in heads]
+    heads = zone_heads(report) or list(vocab.HEADS.values())
+    items = [f"<span>{swatch(h.colour_hex)}{esc(h.name)}</span>" for h in heads]
     if with_none:
-        items.append(f"<span>{swatch(NO_ZONE_COLOUR)}no head's zone</span>")
+        items.append(f"<span>{swatch(vocab.NO_ZONE_COLOUR_HEX)}{vocab.NO_ZONE_NAME}</span>")
     return '<div class="legend">' + "".join(items) + "</div>"
 
 

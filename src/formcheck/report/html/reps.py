@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
+from formcheck import vocab
 from formcheck.config import Zone
-from formcheck.report.html.markup import esc, head_colour, num, section, swatch
-from formcheck.report.text_report import SHORT
+from formcheck.report.html.markup import esc, num, section, swatch
 from formcheck.types import Report, RepScore
-
-FAULT_NAMES = {"lumbar_extension": "back arched", "squatting": "squatted"}
 
 
 def rep_table_section(report: Report) -> str:
     if not report.reps:
         return section("reps", "Reps", "<p>No complete reps found.</p>")
     zdefs = report.zone_defs
-    head_cells = "".join(
-        f'<th title="{esc(z.label)}">{swatch(head_colour(z.head))}{esc(SHORT.get(z.head, z.head))}<br>L / R s</th>'
-        for z in zdefs
-    )
+    head_cells = "".join(_head_cell(z) for z in zdefs)
     thead = (
         "<thead><tr><th>rep</th><th>start<br>s</th><th>eccentric<br>s</th><th>concentric<br>s</th>"
         f"<th>ROM<br>°</th><th>knee max<br>L / R °</th>{head_cells}"
@@ -40,13 +35,19 @@ def rep_table_section(report: Report) -> str:
     return section("reps", "Reps", table + note)
 
 
+def _head_cell(z: Zone) -> str:
+    """A zone's column header: the head's swatch and abbreviation, the zone's label on hover."""
+    head = vocab.head(z.head)
+    return f'<th title="{esc(z.label)}">{swatch(head.colour_hex)}{esc(head.abbrev)}<br>L / R s</th>'
+
+
 def _rep_row(s: RepScore, zdefs: tuple[Zone, ...]) -> str:
     """One table row per rep: timing, depth, zone seconds per head and leg, toes and flags."""
     r = s.rep
     zones = "".join(f"<td>{num(s.zones[0].seconds[z.head])} / {num(s.zones[1].seconds[z.head])}</td>"
                     for z in zdefs)
     flags = "; ".join(
-        f'<span class="flag" title="{esc(x.message)}">{esc(FAULT_NAMES.get(x.kind, x.kind))}</span>'
+        f'<span class="flag" title="{esc(x.message)}">{esc(vocab.fault(x.kind).short)}</span>'
         for x in s.faults
     ) or "\u2013"
     partial = ' <span class="note" title="the clip began mid-rep">(partial)</span>' if r.partial_start else ""

@@ -7,14 +7,13 @@ import math
 
 import numpy as np
 
+from formcheck import vocab
+from formcheck.report.abbreviations import spelled_out
 from formcheck.report.html.caveats import trust_note
 from formcheck.report.html.markup import (
     CHART_W,
     FLAG_COLOUR,
-    NO_ZONE_COLOUR,
     esc,
-    head_colour,
-    head_label,
     head_legend,
     leg_legend,
     leg_lines,
@@ -22,20 +21,25 @@ from formcheck.report.html.markup import (
     rep_spans,
     section,
     time_frame,
+    zone_heads,
 )
 from formcheck.report.svg import Frame, axes, nice_ceil, nice_ticks, rect, svg_open
-from formcheck.report.text_report import SHORT
 from formcheck.types import SIDES, LegZones, Report
 
 
-def _share_bar(z: LegZones, heads: list[str]) -> str:
+def _leg_parts(z: LegZones, heads: list[vocab.Head]) -> list[tuple[str, float, str, str]]:
+    """One leg's seconds per head and then outside every zone ("none"): key, seconds, colour, name."""
+    parts = [(h.key, z.seconds[h.key], h.colour_hex, h.name) for h in heads]
+    parts.append(("none", z.none_s, vocab.NO_ZONE_COLOUR_HEX, vocab.NO_ZONE_NAME))
+    return parts
+
+
+def _share_bar(z: LegZones, heads: list[vocab.Head]) -> str:
     """One leg's measured time as a 100% bar split by head, with 'no zone' last."""
     if z.measured_s <= 0:
         return '<div class="bar"><div class="none" style="width:100%">not seen</div></div>'
-    parts = [(h, z.seconds[h], head_colour(h), head_label(h)) for h in heads]
-    parts.append(("none", z.none_s, NO_ZONE_COLOUR, "no head's zone"))
     cells = []
-    for key, secs, colour, label in parts:
+    for key, secs, colour, label in _leg_parts(z, heads):
         share = secs / z.measured_s
         if share <= 0.0005:
             continue
@@ -47,7 +51,7 @@ def _share_bar(z: LegZones, heads: list[str]) -> str:
 
 
 def verdict_section(report: Report) -> str:
-    heads = [z.head for z in report.zone_defs]
+    heads = zone_heads(report)
     zones, span = (report.zones, "of rep time") if report.reps else (report.zones_clip, "of the whole clip")
     rows = "".join(
         f"<div>{side}</div>{_share_bar(z, heads)}" for side, z in zip(SIDES, zones)
@@ -74,12 +78,13 @@ def knee_section(report: Report) -> str:
     f = time_frame(report, 330.0, 10 * math.floor(bottom / 10), 10 * math.ceil(top / 10))
     bands = []
     for z in report.zone_defs:
-        colour = head_colour(z.head)
+        head = vocab.head(z.head)
+        colour = head.colour_hex
         bands.append(rect(f, f.x_lo, f.x_hi, z.lo_deg, z.hi_deg, colour, 0.2, "band",
                            f"{z.label}: {z.lo_deg:g}-{z.hi_deg:g} deg", f' data-head="{esc(z.head)}"'))
         ym = float(f.y((max(z.lo_deg, f.y_lo) + min(z.hi_deg, f.y_hi)) / 2))
         bands.append(f'<text x="{f.right_px + 6:.1f}" y="{ym + 4.5:.1f}" font-size="12.5" font-weight="600" '
-                     f'fill="{colour}">{esc(SHORT.get(z.head, z.head))}</text>')
+                     f'fill="{colour}">{esc(head.abbrev)}</text>')
     svg = (
         svg_open(f.width_px, f.height_px, "Knee flexion per leg over time, with each head's zone")
         + "".join(bands)
@@ -93,14 +98,14 @@ def knee_section(report: Report) -> str:
         "Grey bands are the reps, numbered on top (red: the rep has a flag)."
         if report.reps else "No complete reps were found, so none are marked."
     )
+    abbreviations = spelled_out(zone_heads(report), " / ")
     body = (
         head_legend(report)
         + leg_legend()
         + f'<div class="chart">{svg}</div>'
         + f'<p class="note">0° is a straight knee. Coloured bands are the knee angles where each head '
-          f"has its best leverage (SM semimembranosus, BFlh / BFsh biceps femoris long / short head, "
-          f"ST semitendinosus). {reps_note} Gaps in a line are frames where that knee was not seen. "
-          f"{esc(_knee_trust_sentence(report))}</p>"
+          f"has its best leverage ({esc(abbreviations)}). {reps_note} Gaps in a line are frames where that "
+          f"knee was not seen. {esc(_knee_trust_sentence(report))}</p>"
     )
     return section("knee", "Knee flexion over the set", body)
 
@@ -117,7 +122,7 @@ def zone_bars_section(report: Report) -> str:
         body = ('<p class="note">No complete reps, so there is no time per rep to split. The whole '
                 "clip's share per head is in the verdict above.</p>")
         return section("zone-bars", "Time in each head's zone, per rep", body)
-    heads = [z.head for z in report.zone_defs]
+    heads = zone_heads(report)
     top = max((z.measured_s for s in report.reps for z in s.zones), default=0.0)
     n = len(report.reps)
     f = Frame(CHART_W, 300.0, 0.5, n + 0.5, 0.0, nice_ceil(max(top, 0.5)))
@@ -144,7 +149,7 @@ def zone_bars_section(report: Report) -> str:
     return section("zone-bars", "Time in each head's zone, per rep", body)
 
 
-def _stacked_bar(f: Frame, cx_px: float, width_px: float, z: LegZones, heads: list[str], rep: int,
+def _stacked_bar(f: Frame, cx_px: float, width_px: float, z: LegZones, heads: list[vocab.Head], rep: int,
                  side: str) -> str:
     """One leg's seconds in one rep, stacked by head from the bottom, 'no zone' on top."""
     x0 = cx_px - width_px / 2
@@ -152,13 +157,11 @@ def _stacked_bar(f: Frame, cx_px: float, width_px: float, z: LegZones, heads: li
         return (f'<text x="{cx_px:.1f}" y="{f.bottom_px - 5:.1f}" text-anchor="middle" font-size="13" '
                 f'fill="#9aa2ab">×<title>rep {rep} {side}: not seen</title></text>')
     out, base = [], 0.0
-    parts = [(h, z.seconds[h], head_colour(h), head_label(h)) for h in heads]
-    parts.append(("none", z.none_s, NO_ZONE_COLOUR, "no head's zone"))
-    for head, secs, colour, label in parts:
+    for key, secs, colour, label in _leg_parts(z, heads):
         if secs <= 0:
             continue
         y_top, y_bot = float(f.y(base + secs)), float(f.y(base))
-        out.append(f'<rect class="seg" data-head="{esc(head)}" x="{x0:.1f}" y="{y_top:.1f}" '
+        out.append(f'<rect class="seg" data-head="{esc(key)}" x="{x0:.1f}" y="{y_top:.1f}" '
                    f'width="{width_px:.1f}" height="{max(y_bot - y_top, 0.0):.1f}" fill="{colour}">'
                    f"<title>rep {rep} {side}: {esc(label)} {secs:.2f} s</title></rect>")
         base += secs
