@@ -24,10 +24,11 @@ import pytest
 from conftest import POSES
 from formcheck.analysis.pipeline import analyze_pose
 from formcheck.io.landmarks import load_pose
-from formcheck.report.html_report import CSP, HEAD_COLOURS, flagged_frame_times_s, to_html
+from formcheck.report.html.page import CSP, flagged_frame_times_s, to_html
 from formcheck.report.json_report import to_dict
 from formcheck.report.svg import line_path_d
 from formcheck.types import Fault, Report
+from formcheck.vocab import HEADS
 from synthetic import side_view_pose
 
 # every attribute or CSS function that could make a browser fetch something
@@ -128,9 +129,9 @@ def test_zone_bands_are_shaded_in_their_head_colours(side: Report) -> None:
     for z in side.zone_defs:
         band = re.search(rf'<rect class="band" data-head="{z.head}"[^>]*fill="([^"]+)"', knee)
         assert band, z.head
-        assert band.group(1) == HEAD_COLOURS[z.head]
+        assert band.group(1) == HEADS[z.head].colour_hex
     assert knee.count('class="rep-span"') == 10
-    assert len(set(HEAD_COLOURS.values())) == 4
+    assert len({h.colour_hex for h in HEADS.values()}) == 4
 
 
 def test_all_text_is_escaped(side: Report) -> None:
@@ -281,9 +282,8 @@ def test_chromium_draws_the_report_without_errors_or_requests(side: Report, tmp_
     assert b.png.shape == (5000, 1200, 3)
     packed = b.png.astype(np.uint32) @ np.array([1 << 16, 1 << 8, 1], np.uint32)
     assert len(np.unique(packed)) > 500 and b.png.std() > 10  # text, charts and shading, not a blank page
-    for head, hex_rgb in HEAD_COLOURS.items():  # legend swatches and share bars in each head's colour
-        bgr = [int(hex_rgb[i : i + 2], 16) for i in (5, 3, 1)]
-        assert np.all(b.png == bgr, axis=2).sum() > 300, head
+    for head in HEADS.values():  # legend swatches and share bars in each head's colour
+        assert np.all(b.png == head.colour_bgr, axis=2).sum() > 300, head.key
     near_thumb = np.all(np.abs(b.png.astype(int) - THUMB_BGR) <= 12, axis=2).sum()
     assert near_thumb > 0.8 * 230 * 130, "the embedded JPEG thumbnail was not drawn"
 

@@ -127,7 +127,7 @@ MAX_THUMBNAILS = 12  # stills embedded in one HTML report
 
 def still_times_s(report: Report) -> list[float]:
     """The moments the HTML report shows a still of (one per fault, at most MAX_THUMBNAILS)."""
-    from formcheck.report.html_report import flagged_frame_times_s
+    from formcheck.report.html.page import flagged_frame_times_s
 
     return flagged_frame_times_s(report)[:MAX_THUMBNAILS]
 
@@ -139,7 +139,7 @@ def html_report(
 ) -> str:
     """The one-file HTML report. ``stills`` (time -> JPEG) are embedded; without them and given the
     source ``video``, the flagged moments are grabbed from it (a pose file has no pixels)."""
-    from formcheck.report.html_report import to_html
+    from formcheck.report.html.page import to_html
 
     if stills is None and video is not None and not is_pose_file(video):
         from formcheck.render.thumbnails import grab_stills

@@ -1,1 +1,2 @@
-"""Reports: terminal text, JSON and per-frame CSV. No cv2, no mediapipe."""
+"""Reports: terminal text, JSON, per-frame CSV and the HTML page (the html subpackage). No cv2, no
+mediapipe."""

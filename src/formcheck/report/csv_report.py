@@ -13,23 +13,24 @@ import numpy as np
 
 from formcheck.analysis.zones import zone_of
 from formcheck.types import REASONS, SIDES, Report
+from formcheck.vocab import MEASURES
 
 
 def _columns(report: Report) -> list[tuple[str, np.ndarray]]:
     m = report.measures
     cols: list[tuple[str, np.ndarray]] = [("t_s", m.t_s)]
     for name, ch in m.channels().items():
+        measure = MEASURES[name]
         if ch.values.ndim == 2:
             for k, side in enumerate(SIDES):
-                base = name.replace("_deg", "")
-                cols.append((f"{base}_{side}_deg", ch.values[:, k]))
-                cols.append((f"{base}_{side}_conf", ch.conf[:, k]))
-                cols.append((f"{base}_{side}_missing", ch.reason[:, k]))
+                stem = f"{measure.column}_{side}"
+                cols.append((f"{stem}_{measure.unit}", ch.values[:, k]))
+                cols.append((f"{stem}_conf", ch.conf[:, k]))
+                cols.append((f"{stem}_missing", ch.reason[:, k]))
         else:
-            base = name.replace("_deg", "")
-            cols.append((f"{base}_deg", ch.values))
-            cols.append((f"{base}_conf", ch.conf))
-            cols.append((f"{base}_missing", ch.reason))
+            cols.append((f"{measure.column}_{measure.unit}", ch.values))
+            cols.append((f"{measure.column}_conf", ch.conf))
+            cols.append((f"{measure.column}_missing", ch.reason))
     cols.append(("lumbar_extension_deg", report.lumbar_ext_deg))
     for k, side in enumerate(SIDES):
         cols.append((f"zone_{side}", zone_of(m.knee_deg.values[:, k], report.zone_defs)))

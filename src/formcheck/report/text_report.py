@@ -5,14 +5,8 @@ from __future__ import annotations
 import math
 
 from formcheck import vocab
-from formcheck.types import Report
-
-SHORT = {
-    "semimembranosus": "SM",
-    "biceps_femoris_long": "BFlh",
-    "biceps_femoris_short": "BFsh",
-    "semitendinosus": "ST",
-}
+from formcheck.report.abbreviations import spelled_out
+from formcheck.types import LegZones, Report
 
 
 def _f(x: float, fmt: str = "{:.1f}") -> str:
@@ -21,6 +15,33 @@ def _f(x: float, fmt: str = "{:.1f}") -> str:
 
 def _pct(share: float) -> str:
     return "-" if not math.isfinite(share) else f"{share:.0%}"
+
+
+def _left_right_s(zones: tuple[LegZones, LegZones], head: str) -> str:
+    """Seconds in ``head``'s zone, left/right: " 0.4/0.1 " (9 characters, more past 99.9 s)."""
+    return f"{_f(zones[0].seconds[head]):>4}/{_f(zones[1].seconds[head]):<4}"
+
+
+def _rep_table(report: Report) -> list[str]:
+    """A row per rep; a column per head, at least 9 characters wide (a custom head's words may be
+    wider), holding its zone seconds left/right."""
+    heads = [vocab.head(z.head) for z in report.zone_defs]
+    widths = [max(9, len(h.abbrev)) for h in heads]
+    lines = [
+        f"{'rep':>3} {'start':>6} {'ecc s':>6} {'con s':>6} {'ROM':>5} {'knee L/R max':>13} "
+        + " ".join(f"{h.abbrev:>{w}}" for h, w in zip(heads, widths))
+        + f" {'toes':>8}  flags",
+        f"    zone seconds left/right: {spelled_out(heads)}",
+    ]
+    for s in report.reps:
+        zs = " ".join(f"{_left_right_s(s.zones, h.key):>{w}}" for h, w in zip(heads, widths))
+        flags = ", ".join(sorted({f.kind for f in s.faults})) or "-"
+        knee = f"{_f(s.knee_max_deg[0], '{:.0f}')}/{_f(s.knee_max_deg[1], '{:.0f}')}"
+        lines.append(
+            f"{s.rep.index:>3} {s.rep.start_s:>6.1f} {s.eccentric_s:>6.1f} {s.concentric_s:>6.1f} "
+            f"{s.rep.rom_deg:>5.0f} {knee:>13} {zs} {s.toe_bias:>8}  {flags}"
+        )
+    return lines
 
 
 def to_text(report: Report) -> str:
@@ -37,31 +58,7 @@ def to_text(report: Report) -> str:
     trust = ", ".join(f"{k.replace('_deg', '')} {x:.0%}" for k, x in v.trust.items())
     lines.append(f"trust in this view: {trust}")
     lines.append("")
-    if report.reps:
-        heads = [SHORT[z.head] for z in report.zone_defs]
-        head = (
-            f"{'rep':>3} {'start':>6} {'ecc s':>6} {'con s':>6} {'ROM':>5} {'knee L/R max':>13} "
-            + " ".join(f"{h:>9}" for h in heads)
-            + f" {'toes':>8}  flags"
-        )
-        lines.append(head)
-        lines.append(
-            "    zone seconds left/right: SM semimembranosus, BFlh/BFsh biceps femoris long/short "
-            "head, ST semitendinosus"
-        )
-        for s in report.reps:
-            zs = " ".join(
-                f"{_f(s.zones[0].seconds[z.head]):>4}/{_f(s.zones[1].seconds[z.head]):<4}"
-                for z in report.zone_defs
-            )
-            flags = ", ".join(sorted({f.kind for f in s.faults})) or "-"
-            knee = f"{_f(s.knee_max_deg[0], '{:.0f}')}/{_f(s.knee_max_deg[1], '{:.0f}')}"
-            lines.append(
-                f"{s.rep.index:>3} {s.rep.start_s:>6.1f} {s.eccentric_s:>6.1f} {s.concentric_s:>6.1f} "
-                f"{s.rep.rom_deg:>5.0f} {knee:>13} {zs} {s.toe_bias:>8}  {flags}"
-            )
-    else:
-        lines.append("no reps found")
+    lines.extend(_rep_table(report) if report.reps else ["no reps found"])
     lines.append("")
     zones, span = (report.zones, "during the reps") if report.reps else (report.zones_clip, "over the clip")
     lines.append(f"time in each head's zone {span} (left / right):")

@@ -1,0 +1,60 @@
+"""The page's rep table: timing, depth, zone seconds per head and leg, toes and flags per rep."""
+
+from __future__ import annotations
+
+from formcheck import vocab
+from formcheck.config import Zone
+from formcheck.report.html.markup import esc, num, section, swatch
+from formcheck.types import Report, RepScore
+
+
+def rep_table_section(report: Report) -> str:
+    if not report.reps:
+        return section("reps", "Reps", "<p>No complete reps found.</p>")
+    zdefs = report.zone_defs
+    head_cells = "".join(_head_cell(z) for z in zdefs)
+    thead = (
+        "<thead><tr><th>rep</th><th>start<br>s</th><th>eccentric<br>s</th><th>concentric<br>s</th>"
+        f"<th>ROM<br>°</th><th>knee max<br>L / R °</th>{head_cells}"
+        '<th>toes L / R °<br>bias</th><th class="flags">flags</th></tr></thead>'
+    )
+    rows = [_rep_row(s, zdefs) for s in report.reps]
+    tot = "".join(
+        f"<td>{num(report.zones[0].seconds[z.head])} / {num(report.zones[1].seconds[z.head])}</td>"
+        for z in zdefs
+    )
+    n_flags = len(report.faults)
+    tfoot = (f'<tfoot><tr><td>all</td><td></td><td></td><td></td><td></td><td></td>{tot}'
+             f'<td>{esc(report.toe_bias)}</td><td class="flags">{n_flags} flag{"s" if n_flags != 1 else ""}'
+             "</td></tr></tfoot>")
+    table = f'<div class="scroll"><table>{thead}<tbody>{"".join(rows)}</tbody>{tfoot}</table></div>'
+    ecc = "lowering" if report.family != "knee_flexion" else "lengthening"
+    note = (f'<p class="note">Eccentric is the {ecc} half, where the hamstrings control the load; ROM is '
+            f"the range of {esc(report.rom_signal.replace('_deg', '') or 'the driving')} flexion. Zone seconds "
+            "are left / right knee; – means not measured.</p>")
+    return section("reps", "Reps", table + note)
+
+
+def _head_cell(z: Zone) -> str:
+    """A zone's column header: the head's swatch and abbreviation, the zone's label on hover."""
+    head = vocab.head(z.head)
+    return f'<th title="{esc(z.label)}">{swatch(head.colour_hex)}{esc(head.abbrev)}<br>L / R s</th>'
+
+
+def _rep_row(s: RepScore, zdefs: tuple[Zone, ...]) -> str:
+    """One table row per rep: timing, depth, zone seconds per head and leg, toes and flags."""
+    r = s.rep
+    zones = "".join(f"<td>{num(s.zones[0].seconds[z.head])} / {num(s.zones[1].seconds[z.head])}</td>"
+                    for z in zdefs)
+    flags = "; ".join(
+        f'<span class="flag" title="{esc(x.message)}">{esc(vocab.fault(x.kind).short)}</span>'
+        for x in s.faults
+    ) or "\u2013"
+    partial = ' <span class="note" title="the clip began mid-rep">(partial)</span>' if r.partial_start else ""
+    return (
+        f'<tr class="rep" data-rep="{r.index}"><td>{r.index}{partial}</td><td>{r.start_s:.1f}</td>'
+        f"<td>{num(s.eccentric_s)}</td><td>{num(s.concentric_s)}</td><td>{num(r.rom_deg, '{:.0f}')}</td>"
+        f"<td>{num(s.knee_max_deg[0], '{:.0f}')} / {num(s.knee_max_deg[1], '{:.0f}')}</td>{zones}"
+        f"<td>{num(s.toe_deg[0], '{:+.0f}')} / {num(s.toe_deg[1], '{:+.0f}')} {esc(s.toe_bias)}</td>"
+        f'<td class="flags">{flags}</td></tr>'
+    )
