@@ -9,7 +9,7 @@ Conventions: time is ``t_s`` (seconds, from the container's timestamps); side in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -145,13 +145,10 @@ class Measures:
     view: ViewEstimate
 
     def channels(self) -> dict[str, Channel]:
-        return {
-            "knee_deg": self.knee_deg,
-            "hip_deg": self.hip_deg,
-            "toe_deg": self.toe_deg,
-            "trunk_lean_deg": self.trunk_lean_deg,
-            "arch_deg": self.arch_deg,
-        }
+        """Every measure by name, in field order: what smoothing, the CSV, the JSON coverage and
+        the HTML page iterate over (a measure added as a field here and in vocab.MEASURES shows
+        up in all of them)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if isinstance(getattr(self, f.name), Channel)}
 
 
 @dataclass(frozen=True)
