@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 import pytest
 
+from formcheck import vocab
 from formcheck.analysis.frame_view import FrameView, frame_view
 from formcheck.config import ZONES, ScoreConfig
 from formcheck.io.video import open_video
@@ -110,8 +111,8 @@ def _frames(path: Path, wanted: set[int]) -> dict[int, np.ndarray]:
 
 def _palette() -> dict[str, tuple[int, int, int]]:
     """Every colour a gauge arc can take, by name."""
-    colors = {f"lit {h}": A.head_color(h) for h in HEADS}
-    colors.update({f"dim {h}": A.dim(A.head_color(h)) for h in HEADS})
+    colors = {f"lit {h}": vocab.head(h).colour_bgr for h in HEADS}
+    colors.update({f"dim {h}": A.dim(vocab.head(h).colour_bgr) for h in HEADS})
     colors.update(missing=A.MISSING_BGR, track=A.TRACK_BGR, panel=A.PANEL_BGR, text=A.TEXT_BGR)
     return colors
 
@@ -297,8 +298,8 @@ def test_annotators_draw_on_a_blank_frame(size_wh) -> None:
     assert frame.shape == (h, w, 3) and frame.dtype == np.uint8
     # lit arc of the active head on the left gauge, exact colour away from the needle
     g = _gauge(frame, 0)
-    assert tuple(frame[g.point(-7.0)[::-1]]) == A.head_color("semimembranosus")
-    assert tuple(frame[g.point(95.0)[::-1]]) == A.dim(A.head_color("semitendinosus"))
+    assert tuple(frame[g.point(-7.0)[::-1]]) == vocab.head("semimembranosus").colour_bgr
+    assert tuple(frame[g.point(95.0)[::-1]]) == A.dim(vocab.head("semitendinosus").colour_bgr)
     # NaN knee: the right gauge is grey all round
     g = _gauge(frame, 1)
     for head in HEADS:

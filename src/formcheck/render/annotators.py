@@ -23,29 +23,12 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from formcheck import vocab
 from formcheck.analysis.frame_view import FrameView
 from formcheck.config import ScoreConfig, Zone
 from formcheck.skeleton import EDGES, KNEE
 
 Color = tuple[int, int, int]  # BGR
-
-# One colour per hamstring head, defined here only. Medial heads (semis) cool, lateral (biceps
-# femoris) warm, so toe-in / toe-out arrows can reuse them.
-HEAD_COLORS_BGR: dict[str, Color] = {
-    "semimembranosus": (235, 150, 40),  # blue
-    "biceps_femoris_long": (40, 140, 255),  # orange
-    "biceps_femoris_short": (50, 215, 250),  # yellow
-    "semitendinosus": (210, 80, 200),  # violet
-}
-HEAD_SHORT_NAMES: dict[str, str] = {
-    "semimembranosus": "semimemb.",
-    "biceps_femoris_long": "BF long",
-    "biceps_femoris_short": "BF short",
-    "semitendinosus": "semitend.",
-}
-OTHER_HEAD_BGR: Color = (200, 200, 200)  # a zone whose head has no colour above (custom zones)
-MEDIAL_BGR: Color = HEAD_COLORS_BGR["semimembranosus"]  # toes in bias the medial heads
-LATERAL_BGR: Color = HEAD_COLORS_BGR["biceps_femoris_long"]  # toes out bias the lateral heads
 
 PANEL_BGR: Color = (20, 20, 20)
 PANEL_ALPHA = 0.78  # share of the panel colour over the scene behind it
@@ -58,11 +41,6 @@ GOOD_BGR: Color = (90, 200, 90)  # green: lumbar under its flag, well-seen joint
 FAIR_BGR: Color = (0, 190, 255)  # amber: joints seen but below high confidence
 POOR_BGR: Color = (60, 60, 230)  # red: joints the model barely saw
 DIM_SHARE = 0.4  # an inactive zone's arc: this share of its colour, the rest panel colour
-
-FAULT_TITLES: dict[str, str] = {
-    "lumbar_extension": "Low back arched",
-    "squatting": "Knees bent like a squat",
-}
 
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 MISSING_TEXT = "--"  # Hershey fonts have no dash wider than ASCII
@@ -78,16 +56,9 @@ def dim(color: Color) -> Color:
     return tuple(int(round(DIM_SHARE * c + (1 - DIM_SHARE) * p)) for c, p in zip(color, PANEL_BGR))
 
 
-def head_color(head: str) -> Color:
-    return HEAD_COLORS_BGR.get(head, OTHER_HEAD_BGR)
-
-
-def head_short_name(head: str) -> str:
-    return HEAD_SHORT_NAMES.get(head, head.replace("_", " "))
-
-
-def fault_title(kind: str) -> str:
-    return FAULT_TITLES.get(kind, kind.replace("_", " ").capitalize())
+def side_colour(side: str) -> Color:
+    """The colour of the first head that pulls on ``side`` (vocab.MEDIAL or vocab.LATERAL)."""
+    return vocab.head(vocab.heads_on(side)[0]).colour_bgr
 
 
 # ---------------------------------------------------------------- layout
@@ -358,9 +329,9 @@ def draw_knee_gauge(
         if not measured:
             color = MISSING_BGR
         elif z.head == head:
-            color = head_color(z.head)
+            color = vocab.head(z.head).colour_bgr
         else:
-            color = dim(head_color(z.head))
+            color = dim(vocab.head(z.head).colour_bgr)
         _arc(frame, g, lo + gap_deg, hi - gap_deg, color, g.arc_px)
 
     cx, cy = g.centre_px
@@ -381,10 +352,12 @@ def draw_knee_gauge(
         _stroke(u, 1),
     )
     _, lab_h = text_size("BF", g.label_scale, 1)
-    if measured:
-        name, color = (head_short_name(head), head_color(head)) if head else ("no zone", MUTED_BGR)
-    else:
+    if not measured:
         name, color = "not seen", MISSING_BGR
+    elif head:
+        name, color = vocab.head(head).gauge, vocab.head(head).colour_bgr
+    else:
+        name, color = "no zone", MUTED_BGR
     put_text(
         frame, name, cx, num_y + 4 * u + lab_h, g.label_scale, color, _stroke(u, 1),
         "center", max_w=cell.w - 8 * u,
@@ -446,7 +419,7 @@ class SkeletonAnnotator:
                 head = view.knee_head[side]
                 if ok[j] and head:
                     ring_r = joint_r * 2 + bone_w
-                    cv2.circle(frame, tuple(pts[j]), ring_r, head_color(head), bone_w, cv2.LINE_AA)
+                    cv2.circle(frame, tuple(pts[j]), ring_r, vocab.head(head).colour_bgr, bone_w, cv2.LINE_AA)
         return frame
 
 
@@ -493,21 +466,24 @@ class RepAnnotator:
 
 
 class ToeAnnotator:
-    """Each foot seen from above: an arrow turned out or in by its toe rotation (warm = out,
-    lateral; cool = in, medial; white within the dead band), and the angle; "--" unmeasured."""
+    """Each foot seen from above: an arrow turned out or in by its toe rotation, in the colour of
+    the heads that rotation biases (out: a lateral head's, in: a medial head's; white within the
+    dead band), and the angle; "--" unmeasured."""
 
     def __init__(self, dead_band_deg: float | None = None, max_tilt_deg: float = 60.0) -> None:
         if dead_band_deg is None:
             dead_band_deg = ScoreConfig().toe_dead_band_deg
         self.dead_band_deg = dead_band_deg
         self.max_tilt_deg = max_tilt_deg  # arrows tilt at most this far (the number says the rest)
+        self.out_bgr = side_colour(vocab.LATERAL)  # toes out bias the lateral heads
+        self.in_bgr = side_colour(vocab.MEDIAL)  # toes in the medial ones
 
     def _color(self, toe_deg: float) -> Color:
         if not _finite(toe_deg):
             return MISSING_BGR
         if abs(toe_deg) <= self.dead_band_deg:
             return TEXT_BGR
-        return LATERAL_BGR if toe_deg > 0 else MEDIAL_BGR
+        return self.out_bgr if toe_deg > 0 else self.in_bgr
 
     def annotate(self, frame: np.ndarray, view: FrameView) -> np.ndarray:
         lay = frame_layout(frame)
@@ -642,7 +618,7 @@ class FaultBannerAnnotator:
             scale = 0.55 * u
             _, th = text_size("Ag", scale, _stroke(u, 1.5))
             put_text(
-                frame, fault_title(kind), r.cx, r.cy + th / 2, scale, TEXT_BGR, _stroke(u, 1.5),
+                frame, vocab.fault(kind).title, r.cx, r.cy + th / 2, scale, TEXT_BGR, _stroke(u, 1.5),
                 "center", max_w=r.w - 16 * u,
             )
         return frame

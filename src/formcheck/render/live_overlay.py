@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from formcheck import vocab
 from formcheck.render.annotators import (
     FAULT_BGR,
     GOOD_BGR,
@@ -20,28 +21,17 @@ from formcheck.render.annotators import (
     Rect,
     _stroke,
     frame_layout,
-    head_color,
-    head_short_name,
     put_text,
     shade,
     text_size,
 )
-
-# On-screen words for each spoken cue (short: read from the floor in the middle of a rep)
-CUE_TEXT: dict[str, str] = {
-    "ribs_down": "RIBS DOWN",
-    "squat": "SOFT KNEES: THIS IS A SQUAT",
-    "toes_in": "TOES IN FOR THE SEMIS",
-    "toes_out": "TOES OUT FOR THE BICEPS",
-    "lost": "STEP BACK INTO VIEW",
-}
 
 
 @dataclass(frozen=True)
 class LiveStatus:
     fps: float  # frames processed per second, recently; NaN before there is a rate
     latency_ms: float  # capture to overlay, for this frame
-    cue: str  # a CUE_TEXT key, "" for none
+    cue: str  # a vocab.CUES key, "" for none
     target: str | None  # the head being trained
     in_target_zone: bool
     sound: str  # "on", "muted" or "off" (no audio device)
@@ -72,11 +62,12 @@ class LiveStatusAnnotator:
             light = GOOD_BGR if status.in_target_zone else MUTED_BGR
             word = "IN ZONE" if status.in_target_zone else "out of zone"
             r = round(5 * u)
-            cv2.circle(frame, (round(x + r), round(strip.y + h / 2)), r, head_color(status.target), -1, cv2.LINE_AA)
+            target = vocab.head(status.target)
+            cv2.circle(frame, (round(x + r), round(strip.y + h / 2)), r, target.colour_bgr, -1, cv2.LINE_AA)
             room -= 2 * r + 5 * u
             x += 2 * r + 5 * u
             word_w, _ = text_size(word, scale, _stroke(u, 1.4))
-            label = f"target {head_short_name(status.target)}:"
+            label = f"target {target.gauge}:"
             label_w = put_text(frame, label, x, base, scale, TEXT_BGR, thick,
                                max_w=max(room - word_w - 5 * u, room * 0.4))
             x += label_w + 5 * u
@@ -89,7 +80,7 @@ class CueAnnotator:
     """The cue of the moment in large type across the lower scene, on a red band."""
 
     def annotate(self, frame: np.ndarray, status: LiveStatus) -> np.ndarray:
-        text = CUE_TEXT.get(status.cue, status.cue.replace("_", " ").upper())
+        text = cue_words(status.cue)
         if not text:
             return frame
         lay = frame_layout(frame)
@@ -104,6 +95,11 @@ class CueAnnotator:
         put_text(frame, text, band.cx, band.y + (h + th) / 2, scale, TEXT_BGR, thick, "center",
                  max_w=band.w - 12 * u)
         return frame
+
+
+def cue_words(cue: str) -> str:
+    """What the screen shows for ``cue``: its words in vocab.CUES, else the key in capitals."""
+    return vocab.CUES[cue].screen if cue in vocab.CUES else cue.replace("_", " ").upper()
 
 
 def _scene(frame: np.ndarray) -> Rect:
