@@ -1,7 +1,7 @@
 """What the live window adds to the annotated video's annotators: the cue of the moment in large
 type, the target head with an "in zone" light, processing speed and capture-to-overlay latency.
 
-Draw only, like annotators.py, from a ``LiveStatus`` the live loop fills in.
+Draw only, like render.annotators, from a ``LiveStatus`` the live loop fills in.
 """
 
 from __future__ import annotations
@@ -13,18 +13,8 @@ import cv2
 import numpy as np
 
 from formcheck import vocab
-from formcheck.render.annotators import (
-    FAULT_BGR,
-    GOOD_BGR,
-    MUTED_BGR,
-    TEXT_BGR,
-    Rect,
-    _stroke,
-    frame_layout,
-    put_text,
-    shade,
-    text_size,
-)
+from formcheck.render.draw import FAULT_BGR, GOOD_BGR, MUTED_BGR, TEXT_BGR, put_text, shade, stroke, text_size
+from formcheck.render.layout import Rect, frame_layout
 
 
 @dataclass(frozen=True)
@@ -44,11 +34,11 @@ class LiveStatusAnnotator:
     def annotate(self, frame: np.ndarray, status: LiveStatus) -> np.ndarray:
         lay = frame_layout(frame)
         u = lay.unit_px
-        area = _scene(frame)
+        area = lay.scene
         h = round(22 * u)
         strip = Rect(area.x, area.y, area.w, h)
         shade(frame, strip)
-        scale, thick = 0.42 * u, _stroke(u, 1)
+        scale, thick = 0.42 * u, stroke(u, 1)
         _, th = text_size("Ag", scale, thick)
         base = strip.y + (h + th) / 2
         fps = f"{status.fps:.0f} fps" if math.isfinite(status.fps) else "-- fps"
@@ -66,12 +56,12 @@ class LiveStatusAnnotator:
             cv2.circle(frame, (round(x + r), round(strip.y + h / 2)), r, target.colour_bgr, -1, cv2.LINE_AA)
             room -= 2 * r + 5 * u
             x += 2 * r + 5 * u
-            word_w, _ = text_size(word, scale, _stroke(u, 1.4))
+            word_w, _ = text_size(word, scale, stroke(u, 1.4))
             label = f"target {target.gauge}:"
             label_w = put_text(frame, label, x, base, scale, TEXT_BGR, thick,
                                max_w=max(room - word_w - 5 * u, room * 0.4))
             x += label_w + 5 * u
-            put_text(frame, word, x, base, scale, light, _stroke(u, 1.4),
+            put_text(frame, word, x, base, scale, light, stroke(u, 1.4),
                      max_w=max(strip.x1 - 6 * u - right_w - 10 * u - x, 1.0))
         return frame
 
@@ -85,11 +75,11 @@ class CueAnnotator:
             return frame
         lay = frame_layout(frame)
         u = lay.unit_px
-        area = _scene(frame)
+        area = lay.scene
         h = round(44 * u)
         band = Rect(area.x, area.y1 - h - round(8 * u), area.w, h)
         shade(frame, band, FAULT_BGR, 0.85)
-        thick = _stroke(u, 2.4)
+        thick = stroke(u, 2.4)
         scale = 1.0 * u
         _, th = text_size("A", scale, thick)
         put_text(frame, text, band.cx, band.y + (h + th) / 2, scale, TEXT_BGR, thick, "center",
@@ -100,17 +90,6 @@ class CueAnnotator:
 def cue_words(cue: str) -> str:
     """What the screen shows for ``cue``: its words in vocab.CUES, else the key in capitals."""
     return vocab.CUES[cue].screen if cue in vocab.CUES else cue.replace("_", " ").upper()
-
-
-def _scene(frame: np.ndarray) -> Rect:
-    """The part of the frame the panels leave clear."""
-    lay = frame_layout(frame)
-    h, w = frame.shape[:2]
-    if lay.height_px >= lay.width_px:  # portrait: between the top and bottom strips
-        top = lay.knee_gauges[0].y1
-        return Rect(0, top, w, lay.toes.y - top)
-    x = lay.rep.x1
-    return Rect(x, 0, w - x, h)
 
 
 LIVE_ANNOTATORS = (LiveStatusAnnotator(), CueAnnotator())
