@@ -24,16 +24,11 @@ from formcheck import vocab
 from formcheck.analysis.frame_view import FrameView, frame_view
 from formcheck.config import ZONES, ScoreConfig
 from formcheck.io.video import open_video
+from formcheck.io.video_writer import CODEC_WARNING, FALLBACK_FOURCC, AnnotatedVideo, choose_codec, output_fps
 from formcheck.render import annotators as A
 from formcheck.render import draw, gauge
+from formcheck.render.annotated_video import annotate_video
 from formcheck.render.layout import frame_layout
-from formcheck.render.video_out import (
-    CODEC_WARNING,
-    FALLBACK_FOURCC,
-    annotate_video,
-    choose_codec,
-    output_fps,
-)
 from formcheck.types import Fault, PoseSequence, Report
 
 CLIP = Path(__file__).parent / "data" / "renders" / "rdl_y90_p0_b5_arched_soft_neutral.mp4"
@@ -258,8 +253,6 @@ def test_codec_choice_and_warning() -> None:
     assert choose_codec((64, 48), 30.0, candidates=("XXXX",)) == FALLBACK_FOURCC
     codec = choose_codec((360, 640), 30.0)
     assert codec in ("avc1", "H264", FALLBACK_FOURCC)
-    from formcheck.render.video_out import AnnotatedVideo
-
     assert AnnotatedVideo(Path("x.mp4"), "mp4v").warning == CODEC_WARNING
     assert AnnotatedVideo(Path("x.mp4"), "avc1").warning is None
 

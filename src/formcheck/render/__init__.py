@@ -6,7 +6,8 @@
 * ``render.draw``: the primitives they draw with: the panel's colours, shading, fitted text;
 * ``render.gauge``: the knee dial;
 * ``render.live_overlay``: what the live window adds (status strip, cue band);
-* ``render.video_out``: ``annotate_video``, the annotated MP4;
+* ``render.annotated_video``: ``annotate_video``, the annotated MP4 (written by
+  ``io.video_writer``);
 * ``render.thumbnails``: JPEG stills of chosen moments (the HTML report's flagged frames);
 * ``render.window``: the live window.
 
