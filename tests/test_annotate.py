@@ -20,17 +20,15 @@ import cv2
 import numpy as np
 import pytest
 
+from formcheck import vocab
 from formcheck.analysis.frame_view import FrameView, frame_view
 from formcheck.config import ZONES, ScoreConfig
 from formcheck.io.video import open_video
+from formcheck.io.video_writer import CODEC_WARNING, FALLBACK_FOURCC, AnnotatedVideo, choose_codec, output_fps
 from formcheck.render import annotators as A
-from formcheck.render.video_out import (
-    CODEC_WARNING,
-    FALLBACK_FOURCC,
-    annotate_video,
-    choose_codec,
-    output_fps,
-)
+from formcheck.render import draw, gauge
+from formcheck.render.annotated_video import annotate_video
+from formcheck.render.layout import frame_layout
 from formcheck.types import Fault, PoseSequence, Report
 
 CLIP = Path(__file__).parent / "data" / "renders" / "rdl_y90_p0_b5_arched_soft_neutral.mp4"
@@ -110,9 +108,9 @@ def _frames(path: Path, wanted: set[int]) -> dict[int, np.ndarray]:
 
 def _palette() -> dict[str, tuple[int, int, int]]:
     """Every colour a gauge arc can take, by name."""
-    colors = {f"lit {h}": A.head_color(h) for h in HEADS}
-    colors.update({f"dim {h}": A.dim(A.head_color(h)) for h in HEADS})
-    colors.update(missing=A.MISSING_BGR, track=A.TRACK_BGR, panel=A.PANEL_BGR, text=A.TEXT_BGR)
+    colors = {f"lit {h}": vocab.head(h).colour_bgr for h in HEADS}
+    colors.update({f"dim {h}": draw.dim(vocab.head(h).colour_bgr) for h in HEADS})
+    colors.update(missing=draw.MISSING_BGR, track=draw.TRACK_BGR, panel=draw.PANEL_BGR, text=draw.TEXT_BGR)
     return colors
 
 
@@ -134,7 +132,7 @@ def _arc_sample_deg(head: str, needle_deg: float) -> float:
     """A knee angle on ``head``'s arc clear of the needle: its middle, or the middle of the
     third farthest from the needle when the needle is near the middle."""
     z = _zone(head)
-    lo, hi = max(z.lo_deg, A.DIAL_MIN_DEG), min(z.hi_deg, A.DIAL_MAX_DEG)
+    lo, hi = max(z.lo_deg, gauge.DIAL_MIN_DEG), min(z.hi_deg, gauge.DIAL_MAX_DEG)
     mid = (lo + hi) / 2
     if not math.isfinite(needle_deg) or abs(needle_deg - mid) > (hi - lo) / 2 + 8.0:
         return mid
@@ -142,9 +140,9 @@ def _arc_sample_deg(head: str, needle_deg: float) -> float:
     return near_lo if abs(near_lo - needle_deg) > abs(near_hi - needle_deg) else near_hi
 
 
-def _gauge(frame: np.ndarray, side: int) -> A.GaugeGeometry:
-    lay = A.frame_layout(frame)
-    return A.gauge_geometry(lay.knee_gauges[side], lay.unit_px)
+def _gauge(frame: np.ndarray, side: int) -> gauge.GaugeGeometry:
+    lay = frame_layout(frame)
+    return gauge.gauge_geometry(lay.knee_gauges[side], lay.unit_px)
 
 
 # ---------------------------------------------------------------- the video
@@ -215,10 +213,10 @@ def test_fault_banner_shows_only_while_the_fault_is_active(analysed, annotated) 
     outside = 0
     assert not any(x.start_s <= pose.t_s[outside] <= x.end_s for x in report.faults)
     frames = _frames(annotated, {inside, outside})
-    lay = A.frame_layout(frames[inside])
+    lay = frame_layout(frames[inside])
     b = lay.banner_at(0)
     spot = (b.x + round(4 * lay.unit_px), b.cy)  # inside the banner, left of its centred text
-    red = np.array(A.FAULT_BGR, float)
+    red = np.array(draw.FAULT_BGR, float)
     assert np.linalg.norm(_patch(frames[inside], spot) - red) < 40
     assert np.linalg.norm(_patch(frames[outside], spot) - red) > 100
     # and the lumbar bar is red there too: the report's extension is over the flag
@@ -255,8 +253,6 @@ def test_codec_choice_and_warning() -> None:
     assert choose_codec((64, 48), 30.0, candidates=("XXXX",)) == FALLBACK_FOURCC
     codec = choose_codec((360, 640), 30.0)
     assert codec in ("avc1", "H264", FALLBACK_FOURCC)
-    from formcheck.render.video_out import AnnotatedVideo
-
     assert AnnotatedVideo(Path("x.mp4"), "mp4v").warning == CODEC_WARNING
     assert AnnotatedVideo(Path("x.mp4"), "avc1").warning is None
 
@@ -297,15 +293,15 @@ def test_annotators_draw_on_a_blank_frame(size_wh) -> None:
     assert frame.shape == (h, w, 3) and frame.dtype == np.uint8
     # lit arc of the active head on the left gauge, exact colour away from the needle
     g = _gauge(frame, 0)
-    assert tuple(frame[g.point(-7.0)[::-1]]) == A.head_color("semimembranosus")
-    assert tuple(frame[g.point(95.0)[::-1]]) == A.dim(A.head_color("semitendinosus"))
+    assert tuple(frame[g.point(-7.0)[::-1]]) == vocab.head("semimembranosus").colour_bgr
+    assert tuple(frame[g.point(95.0)[::-1]]) == draw.dim(vocab.head("semitendinosus").colour_bgr)
     # NaN knee: the right gauge is grey all round
     g = _gauge(frame, 1)
     for head in HEADS:
-        assert tuple(frame[g.point(_arc_sample_deg(head, math.nan))[::-1]]) == A.MISSING_BGR
-    lay = A.frame_layout(frame)
+        assert tuple(frame[g.point(_arc_sample_deg(head, math.nan))[::-1]]) == draw.MISSING_BGR
+    lay = frame_layout(frame)
     b = lay.banner_at(0)
-    assert tuple(frame[b.cy, b.x + 2]) == A.FAULT_BGR
+    assert tuple(frame[b.cy, b.x + 2]) == draw.FAULT_BGR
     # every element stays inside the frame's panel cells, and the layout tiles them apart
     cells = [*lay.knee_gauges, lay.rep, lay.toes, lay.lumbar]
     for c in cells:
@@ -319,11 +315,11 @@ def test_no_fault_no_banner_and_missing_values_drawn_as_missing() -> None:
     view = _view(faults=(), knee_deg=(math.nan, math.nan), knee_head=("", ""),
                  lumbar_ext_deg=math.nan, toe_deg=(math.nan, math.nan), rep=0, phase="")
     frame = A.annotate_frame(np.zeros((640, 360, 3), np.uint8), view)
-    lay = A.frame_layout(frame)
+    lay = frame_layout(frame)
     b = lay.banner_at(0)
     assert not np.any(frame[b.y : b.y1, b.x : b.x1])  # nothing drawn where a banner would go
     g = _gauge(frame, 0)
-    assert tuple(frame[g.point(-7.0)[::-1]]) == A.MISSING_BGR
+    assert tuple(frame[g.point(-7.0)[::-1]]) == draw.MISSING_BGR
 
 
 def test_skeleton_draws_joints_by_visibility() -> None:
@@ -333,9 +329,9 @@ def test_skeleton_draws_joints_by_visibility() -> None:
     vis[[23, 25, 27]] = (0.95, 0.6, 0.2)
     view = _view(xy_px=xy, visibility=vis, detected=True, knee_head=("", ""))
     frame = A.SkeletonAnnotator().annotate(np.zeros((640, 360, 3), np.uint8), view)
-    assert tuple(frame[300, 100]) == A.GOOD_BGR
-    assert tuple(frame[420, 110]) == A.FAIR_BGR
-    assert tuple(frame[540, 105]) == A.POOR_BGR
+    assert tuple(frame[300, 100]) == draw.GOOD_BGR
+    assert tuple(frame[420, 110]) == draw.FAIR_BGR
+    assert tuple(frame[540, 105]) == draw.POOR_BGR
 
 
 def test_frame_view_follows_the_report(analysed) -> None:

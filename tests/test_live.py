@@ -33,8 +33,8 @@ from formcheck.errors import CameraError, PartialVideo
 from formcheck.io import live_source
 from formcheck.io.landmarks import load_pose
 from formcheck.io.live_source import LatestFrame
+from formcheck.io.video_writer import ConstantRateRecorder
 from formcheck.live import LiveOptions, run_live
-from formcheck.render.video_out import ConstantRateRecorder
 from formcheck.types import VideoInfo
 
 RENDERS = Path(__file__).parent / "data" / "renders"

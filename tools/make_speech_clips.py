@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Regenerate the spoken cues, src/formcheck/audio/clips/<id>.wav, from ``sounds.SPOKEN``.
+"""Regenerate the spoken cues, src/formcheck/audio/clips/<id>.wav, from the spoken words in ``vocab.CUES``.
 
     .venv/bin/python tools/make_speech_clips.py [--out DIR] [--espeak PATH]
 
@@ -21,7 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.audio.sounds import SAMPLE_RATE_HZ, SPOKEN, read_wav, write_wav
+from formcheck.audio.sounds import SAMPLE_RATE_HZ, read_wav, write_wav
+from formcheck.vocab import CUES
 
 VOICE = "en-us"
 WORDS_PER_MIN = 165
@@ -81,10 +82,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     args.out.mkdir(parents=True, exist_ok=True)
     total_b = 0
-    for sound_id, phrase in SPOKEN.items():
+    for cue in CUES.values():
+        phrase = cue.spoken
         raw, rate_hz = speak(phrase, espeak)
         clip = trim_and_normalise(resample(raw, rate_hz, SAMPLE_RATE_HZ), SAMPLE_RATE_HZ)
-        path = args.out / f"{sound_id}.wav"
+        path = args.out / f"{cue.key}.wav"
         write_wav(path, clip, SAMPLE_RATE_HZ)
         size_b = path.stat().st_size
         total_b += size_b

@@ -19,8 +19,8 @@ from formcheck.io.landmarks import is_pose_file, load_pose
 from formcheck.types import PoseSequence, Report
 
 if TYPE_CHECKING:
+    from formcheck.io.video_writer import AnnotatedVideo
     from formcheck.pose.runner import Detections
-    from formcheck.render.video_out import AnnotatedVideo
 
 Progress = Callable[[int, int], None]  # (frames done, frames expected or -1)
 
@@ -156,7 +156,7 @@ def write_annotated_video(
     """Write the set with the measures drawn on every frame (a second pass over the video);
     ``stills`` keyed by time are filled with the annotated frames at those times."""
     from formcheck.errors import FormcheckError
-    from formcheck.render.video_out import annotate_video
+    from formcheck.render.annotated_video import annotate_video
 
     cfg = config or Config()
     try:

@@ -79,7 +79,7 @@ class LiveSession:
     pose: PoseSequence | None = None  # the session's tracked pose
     live_reps: list[Rep] = field(default_factory=list)  # reps as counted live, frame by frame
     live_zones: list[tuple[LegZones, LegZones]] = field(default_factory=list)  # per live rep
-    recording: object | None = None  # render.video_out.AnnotatedVideo
+    recording: object | None = None  # io.video_writer.AnnotatedVideo
     cues_wav: str | None = None
     t0_s: float = math.nan  # source time of the first processed frame
 
@@ -98,11 +98,11 @@ def run_live(
     from formcheck.audio.player import open_player
     from formcheck.audio.track import CueTrack
     from formcheck.io.live_source import open_live
+    from formcheck.io.video_writer import ConstantRateRecorder, output_fps
     from formcheck.pose.live_posers import LivePosers
     from formcheck.pose.runner import workers_for
     from formcheck.render.annotators import annotate_frame
     from formcheck.render.live_overlay import LiveStatus, annotate_live
-    from formcheck.render.video_out import ConstantRateRecorder, output_fps
 
     cfg = cfg or Config()
     source = frames or open_live(options.camera, options.source, options.speed, cfg.live.max_side_px)

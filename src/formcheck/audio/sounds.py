@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
+from formcheck.vocab import CUES
+
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
@@ -36,14 +38,8 @@ TONES: dict[str, tuple[float, float]] = {
     "zone_leave": LEAVE_NOTES_HZ,
 }
 
-# Spoken cues: id -> the words of the clip; the live window can show the same words.
-SPOKEN: dict[str, str] = {
-    "ribs_down": "Ribs down",
-    "squat": "Soft knees. This is a squat",
-    "toes_in": "Toes in for the semis",
-    "toes_out": "Toes out for the biceps",
-    "lost": "Step back into view",
-}
+# Spoken cues: id -> the words of the clip, from vocab.CUES (which also holds the screen's words).
+SPOKEN: dict[str, str] = {key: cue.spoken for key, cue in CUES.items()}
 
 SOUND_IDS: tuple[str, ...] = (*TONES, *SPOKEN)
 

@@ -1,2 +1,3 @@
-"""Frame sources (video files, cameras) and pose files. ``io.video`` is, with render/, the only
-place that imports cv2; import it directly (``formcheck.io.video``) so pose files load without it."""
+"""Frame sources (video files, cameras), video writers and pose files. ``io.video`` and
+``io.video_writer`` are, with render/, the only places that import cv2; import them directly
+(``formcheck.io.video``) so pose files load without it."""

@@ -1,7 +1,7 @@
 """What the live window adds to the annotated video's annotators: the cue of the moment in large
 type, the target head with an "in zone" light, processing speed and capture-to-overlay latency.
 
-Draw only, like annotators.py, from a ``LiveStatus`` the live loop fills in.
+Draw only, like render.annotators, from a ``LiveStatus`` the live loop fills in.
 """
 
 from __future__ import annotations
@@ -12,36 +12,16 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from formcheck.render.annotators import (
-    FAULT_BGR,
-    GOOD_BGR,
-    MUTED_BGR,
-    TEXT_BGR,
-    Rect,
-    _stroke,
-    frame_layout,
-    head_color,
-    head_short_name,
-    put_text,
-    shade,
-    text_size,
-)
-
-# On-screen words for each spoken cue (short: read from the floor in the middle of a rep)
-CUE_TEXT: dict[str, str] = {
-    "ribs_down": "RIBS DOWN",
-    "squat": "SOFT KNEES: THIS IS A SQUAT",
-    "toes_in": "TOES IN FOR THE SEMIS",
-    "toes_out": "TOES OUT FOR THE BICEPS",
-    "lost": "STEP BACK INTO VIEW",
-}
+from formcheck import vocab
+from formcheck.render.draw import FAULT_BGR, GOOD_BGR, MUTED_BGR, TEXT_BGR, put_text, shade, stroke, text_size
+from formcheck.render.layout import Rect, frame_layout
 
 
 @dataclass(frozen=True)
 class LiveStatus:
     fps: float  # frames processed per second, recently; NaN before there is a rate
     latency_ms: float  # capture to overlay, for this frame
-    cue: str  # a CUE_TEXT key, "" for none
+    cue: str  # a vocab.CUES key, "" for none
     target: str | None  # the head being trained
     in_target_zone: bool
     sound: str  # "on", "muted" or "off" (no audio device)
@@ -54,11 +34,11 @@ class LiveStatusAnnotator:
     def annotate(self, frame: np.ndarray, status: LiveStatus) -> np.ndarray:
         lay = frame_layout(frame)
         u = lay.unit_px
-        area = _scene(frame)
+        area = lay.scene
         h = round(22 * u)
         strip = Rect(area.x, area.y, area.w, h)
         shade(frame, strip)
-        scale, thick = 0.42 * u, _stroke(u, 1)
+        scale, thick = 0.42 * u, stroke(u, 1)
         _, th = text_size("Ag", scale, thick)
         base = strip.y + (h + th) / 2
         fps = f"{status.fps:.0f} fps" if math.isfinite(status.fps) else "-- fps"
@@ -72,15 +52,16 @@ class LiveStatusAnnotator:
             light = GOOD_BGR if status.in_target_zone else MUTED_BGR
             word = "IN ZONE" if status.in_target_zone else "out of zone"
             r = round(5 * u)
-            cv2.circle(frame, (round(x + r), round(strip.y + h / 2)), r, head_color(status.target), -1, cv2.LINE_AA)
+            target = vocab.head(status.target)
+            cv2.circle(frame, (round(x + r), round(strip.y + h / 2)), r, target.colour_bgr, -1, cv2.LINE_AA)
             room -= 2 * r + 5 * u
             x += 2 * r + 5 * u
-            word_w, _ = text_size(word, scale, _stroke(u, 1.4))
-            label = f"target {head_short_name(status.target)}:"
+            word_w, _ = text_size(word, scale, stroke(u, 1.4))
+            label = f"target {target.gauge}:"
             label_w = put_text(frame, label, x, base, scale, TEXT_BGR, thick,
                                max_w=max(room - word_w - 5 * u, room * 0.4))
             x += label_w + 5 * u
-            put_text(frame, word, x, base, scale, light, _stroke(u, 1.4),
+            put_text(frame, word, x, base, scale, light, stroke(u, 1.4),
                      max_w=max(strip.x1 - 6 * u - right_w - 10 * u - x, 1.0))
         return frame
 
@@ -89,16 +70,16 @@ class CueAnnotator:
     """The cue of the moment in large type across the lower scene, on a red band."""
 
     def annotate(self, frame: np.ndarray, status: LiveStatus) -> np.ndarray:
-        text = CUE_TEXT.get(status.cue, status.cue.replace("_", " ").upper())
+        text = cue_words(status.cue)
         if not text:
             return frame
         lay = frame_layout(frame)
         u = lay.unit_px
-        area = _scene(frame)
+        area = lay.scene
         h = round(44 * u)
         band = Rect(area.x, area.y1 - h - round(8 * u), area.w, h)
         shade(frame, band, FAULT_BGR, 0.85)
-        thick = _stroke(u, 2.4)
+        thick = stroke(u, 2.4)
         scale = 1.0 * u
         _, th = text_size("A", scale, thick)
         put_text(frame, text, band.cx, band.y + (h + th) / 2, scale, TEXT_BGR, thick, "center",
@@ -106,15 +87,9 @@ class CueAnnotator:
         return frame
 
 
-def _scene(frame: np.ndarray) -> Rect:
-    """The part of the frame the panels leave clear."""
-    lay = frame_layout(frame)
-    h, w = frame.shape[:2]
-    if lay.height_px >= lay.width_px:  # portrait: between the top and bottom strips
-        top = lay.knee_gauges[0].y1
-        return Rect(0, top, w, lay.toes.y - top)
-    x = lay.rep.x1
-    return Rect(x, 0, w - x, h)
+def cue_words(cue: str) -> str:
+    """What the screen shows for ``cue``: its words in vocab.CUES, else the key in capitals."""
+    return vocab.CUES[cue].screen if cue in vocab.CUES else cue.replace("_", " ").upper()
 
 
 LIVE_ANNOTATORS = (LiveStatusAnnotator(), CueAnnotator())

@@ -1,17 +1,23 @@
-"""The annotated video: the source decoded again, each frame drawn over, written as an MP4.
+"""Writing videos: an MP4 written frame by frame, H.264 where this machine can.
 
-Frame i of the output is frame i of the source with frame i of the analysis drawn on it; the
-output has the source's size and frame count, no audio, and a constant frame rate chosen so its
-duration matches the source's timestamps (``output_fps``).
+A writer is a context manager, like supervision's ``VideoSink``::
+
+    with open_writer(path, fps, (width_px, height_px)) as sink:
+        for frame in frames:
+            sink.write(frame)
+    sink.result  # AnnotatedVideo(path, codec): .warning when the file is not H.264
+
+Leaving the block finishes the file, also when the block raised: the frames written so far stay a
+playable file (a finishing error, such as FFmpeg failing, is raised as OSError).
 
 Codec: H.264 so browsers and phones play it. With the optional ``imageio-ffmpeg`` package
 (``pip install 'formcheck[h264]'``; its bundled FFmpeg binary has libx264) frames are piped to that
 FFmpeg ('libx264', yuv420p, +faststart). Otherwise OpenCV's writer: 'avc1', then 'H264', else
-MPEG-4 Part 2 ('mp4v') with ``CODEC_WARNING``. Each candidate is proven by writing and decoding back a two-frame probe
-file, because a writer can report ``isOpened()`` and still produce nothing. The opencv-contrib
-5.1.0 wheel this project installs has FFmpeg but no software H.264 encoder (no libx264 or
-OpenH264): 'avc1' maps to h264_v4l2m2m, a hardware encoder that fails without a V4L2 device, so
-on ordinary machines the output is 'mp4v'.
+MPEG-4 Part 2 ('mp4v') with ``CODEC_WARNING``. Each candidate is proven by writing and decoding
+back a two-frame probe file, because a writer can report ``isOpened()`` and still produce nothing.
+The opencv-contrib 5.1.0 wheel this project installs has FFmpeg but no software H.264 encoder (no
+libx264 or OpenH264): 'avc1' maps to h264_v4l2m2m, a hardware encoder that fails without a V4L2
+device, so on ordinary machines the output is 'mp4v'.
 """
 
 from __future__ import annotations
@@ -21,22 +27,15 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import cv2
 import numpy as np
 
-from formcheck.analysis.frame_view import frame_view
-from formcheck.config import ScoreConfig
-from formcheck.io.video import open_video
-from formcheck.render.annotators import DEFAULT_ANNOTATORS, Annotator, annotate_frame
-from formcheck.render.thumbnails import StillTaker
-from formcheck.types import PoseSequence, Report
-
-Progress = Callable[[int, int], None]  # (frames done, frames expected or -1), as in formcheck.api
+from formcheck.io.video import FALLBACK_FPS
 
 H264_FOURCCS = ("avc1", "H264")
 FALLBACK_FOURCC = "mp4v"
@@ -45,12 +44,13 @@ CODEC_WARNING = (
     "H.264 encoder not available; wrote MPEG-4 Part 2, which some browsers will not play "
     "(pip install 'formcheck[h264]' for H.264)"
 )
-FALLBACK_FPS = 30.0  # only when neither timestamps nor the container give a rate
 FPS_AGREE_REL = 0.001  # the container's rate is used when it matches the timestamps this closely
+
+_Sink = TypeVar("_Sink", bound="VideoSink")
 
 
 class AnnotatedVideo(NamedTuple):
-    """What :func:`annotate_video` wrote: unpacks as ``(path, codec)``."""
+    """A video written (the annotated video, a live recording): unpacks as ``(path, codec)``."""
 
     path: Path
     codec: str  # "libx264" (FFmpeg pipe), or OpenCV's fourcc: "avc1", "H264" or "mp4v"
@@ -59,6 +59,31 @@ class AnnotatedVideo(NamedTuple):
     def warning(self) -> str | None:
         """One line for the user when the file is not H.264, else None."""
         return None if self.codec in (FFMPEG_H264, *H264_FOURCCS) else CODEC_WARNING
+
+
+class VideoSink:
+    """An MP4 being written: ``write(frame)`` (BGR uint8 at the size it was opened with), then
+    ``close()`` or the end of a ``with`` block finishes it (closing twice is fine)."""
+
+    def __init__(self, path: Path, codec: str) -> None:
+        self.path = path
+        self.codec = codec
+
+    def write(self, frame: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def result(self) -> AnnotatedVideo:
+        return AnnotatedVideo(self.path, self.codec)
+
+    def __enter__(self: _Sink) -> _Sink:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def bundled_ffmpeg() -> str | None:
@@ -73,25 +98,24 @@ def bundled_ffmpeg() -> str | None:
         return None
 
 
-class FfmpegH264Writer:
-    """cv2.VideoWriter's write/release/isOpened over a pipe to FFmpeg encoding H.264 (libx264).
+class FfmpegH264Writer(VideoSink):
+    """Frames piped to FFmpeg encoding H.264 (libx264).
 
     yuv420p (what browsers decode) needs even sides: an odd side gets one black pixel of padding.
     """
 
-    def __init__(self, exe: str, path: str, fps: float, size_wh: tuple[int, int]) -> None:
+    def __init__(self, exe: str, path: Path, fps: float, size_wh: tuple[int, int]) -> None:
+        super().__init__(path, FFMPEG_H264)
         w, h = size_wh
         cmd = [
             exe, "-hide_banner", "-loglevel", "error", "-y",
             "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", f"{w}x{h}", "-r", f"{fps:.6f}", "-i", "-",
             "-an", "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", FFMPEG_H264, "-preset", "veryfast",
-            "-crf", "20", "-pix_fmt", "yuv420p", "-movflags", "+faststart", path,
+            "-crf", "20", "-pix_fmt", "yuv420p", "-movflags", "+faststart", os.fspath(path),
         ]
         self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
         self._failed = False
-
-    def isOpened(self) -> bool:
-        return self._proc.poll() is None
+        self._closed = False
 
     def write(self, frame: np.ndarray) -> None:
         if self._failed:
@@ -101,7 +125,11 @@ class FfmpegH264Writer:
         except BrokenPipeError:
             self._failed = True
 
-    def release(self) -> None:
+    def close(self) -> None:
+        """End the stream and wait for FFmpeg to finish the file; OSError if it failed."""
+        if self._closed:
+            return
+        self._closed = True
         if self._proc.stdin and not self._proc.stdin.closed:
             try:
                 self._proc.stdin.close()
@@ -110,6 +138,27 @@ class FfmpegH264Writer:
         err = self._proc.stderr.read().decode(errors="replace") if self._proc.stderr else ""
         if self._proc.wait() != 0 or self._failed:
             raise OSError(f"FFmpeg could not write the video: {err.strip()[:300]}")
+
+
+class OpenCvWriter(VideoSink):
+    """OpenCV's writer (its FFmpeg backend) with a codec already proven to work here."""
+
+    def __init__(self, path: Path, fourcc: str, fps: float, size_wh: tuple[int, int]) -> None:
+        super().__init__(path, fourcc)
+        with _quiet_stderr():
+            self._writer: cv2.VideoWriter | None = _cv2_writer(os.fspath(path), fourcc, fps, size_wh)
+        if not self._writer.isOpened():
+            self.close()
+            raise OSError(f"cannot write a video to {path} (check the folder exists and is writable)")
+
+    def write(self, frame: np.ndarray) -> None:
+        if self._writer is not None:
+            self._writer.write(frame)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            writer.release()
 
 
 @contextmanager
@@ -134,7 +183,7 @@ def _quiet_stderr() -> Iterator[None]:
         cv2.utils.logging.setLogLevel(old_level)
 
 
-def _open_writer(path: str, fourcc: str, fps: float, size_wh: tuple[int, int]) -> cv2.VideoWriter:
+def _cv2_writer(path: str, fourcc: str, fps: float, size_wh: tuple[int, int]) -> cv2.VideoWriter:
     return cv2.VideoWriter(path, cv2.CAP_FFMPEG, cv2.VideoWriter_fourcc(*fourcc), fps, size_wh)
 
 
@@ -145,7 +194,7 @@ def codec_works(fourcc: str, size_wh: tuple[int, int], fps: float = FALLBACK_FPS
     with tempfile.TemporaryDirectory(prefix="formcheck-codec-") as tmp:
         probe = os.path.join(tmp, "probe.mp4")
         with _quiet_stderr():
-            writer = _open_writer(probe, fourcc, fps, size_wh)
+            writer = _cv2_writer(probe, fourcc, fps, size_wh)
             try:
                 if not writer.isOpened():
                     return False
@@ -192,34 +241,32 @@ def output_fps(t_s: np.ndarray, fps_nominal: float = math.nan) -> float:
 
 
 def open_writer(
-    out: Path, fps: float, size_wh: tuple[int, int], use_ffmpeg: bool | None = None,
+    out: str | os.PathLike, fps: float, size_wh: tuple[int, int], use_ffmpeg: bool | None = None,
     codecs: Sequence[str] = H264_FOURCCS,
-) -> FfmpegH264Writer | cv2.VideoWriter:
+) -> VideoSink:
     """A writer for ``out``: FFmpeg's H.264 when imageio-ffmpeg is installed (and ``use_ffmpeg`` is
-    not False), else the first OpenCV codec that works. Raises OSError if none can write there."""
+    not False), else the first OpenCV codec of ``codecs`` that works, else 'mp4v'. Raises OSError
+    if none can write there."""
+    path = Path(out)
     exe = bundled_ffmpeg() if use_ffmpeg is not False else None
     if exe:
-        return FfmpegH264Writer(exe, os.fspath(out), fps, size_wh), FFMPEG_H264
-    codec = choose_codec(size_wh, fps, codecs)
-    with _quiet_stderr():
-        writer = _open_writer(os.fspath(out), codec, fps, size_wh)
-    if not writer.isOpened():
-        writer.release()
-        raise OSError(f"cannot write a video to {out} (check the folder exists and is writable)")
-    return writer, codec
+        return FfmpegH264Writer(exe, path, fps, size_wh)
+    return OpenCvWriter(path, choose_codec(size_wh, fps, codecs), fps, size_wh)
 
 
 class ConstantRateRecorder:
     """Writes frames that arrive at uneven times (live mode drops what it cannot keep up with)
     to a constant-rate video that plays in real time: each frame is repeated until the next one's
-    time. ``add(t_s, frame)``; ``close()`` returns the AnnotatedVideo."""
+    time. ``add(t_s, frame)``; ``close()`` (or leaving a ``with`` block) finishes the file and
+    returns the AnnotatedVideo."""
 
     def __init__(
         self, out: str | os.PathLike, size_wh: tuple[int, int], fps: float = FALLBACK_FPS,
         use_ffmpeg: bool | None = None,
     ) -> None:
         self.out, self.size_wh, self.fps = Path(out), size_wh, fps
-        self._writer, self.codec = open_writer(self.out, fps, size_wh, use_ffmpeg)
+        self._sink = open_writer(self.out, fps, size_wh, use_ffmpeg)
+        self.codec = self._sink.codec
         self._t0_s = float("nan")
         self._last: np.ndarray | None = None
         self.written = 0
@@ -231,72 +278,20 @@ class ConstantRateRecorder:
             self._t0_s = t_s
         slot = int(math.floor((t_s - self._t0_s) * self.fps + 0.5))
         while self._last is not None and self.written < slot:  # hold the last frame over drops
-            self._writer.write(self._last)
+            self._sink.write(self._last)
             self.written += 1
         if self.written <= slot:
-            self._writer.write(frame)
+            self._sink.write(frame)
             self.written += 1
         self._last = frame
 
     def close(self) -> AnnotatedVideo:
         """Finish the file (idempotent)."""
-        if self._writer is not None:
-            writer, self._writer = self._writer, None
-            writer.release()
-        return AnnotatedVideo(self.out, self.codec)
+        self._sink.close()
+        return self._sink.result
 
+    def __enter__(self) -> ConstantRateRecorder:
+        return self
 
-def annotate_video(
-    src_path: str | os.PathLike,
-    pose: PoseSequence,
-    report: Report,
-    out_path: str | os.PathLike,
-    transform: Callable[[np.ndarray], np.ndarray] | None = None,
-    progress: Progress | None = None,
-    *,
-    annotators: Sequence[Annotator] = DEFAULT_ANNOTATORS,
-    score: ScoreConfig | None = None,
-    codecs: Sequence[str] = H264_FOURCCS,
-    use_ffmpeg: bool | None = None,
-    stills: dict[float, bytes] | None = None,
-) -> AnnotatedVideo:
-    """Write ``src_path`` with the analysis drawn on each frame to ``out_path`` (an .mp4).
-
-    ``pose`` and ``report`` must come from the same video (and the same ``transform``, which is
-    applied to every decoded frame before drawing, as in :func:`formcheck.api.analyze`). Frames
-    past the end of the pose are written undrawn; a pose made at another frame size is scaled to
-    the frames. ``score`` supplies the lumbar flag threshold (the defaults otherwise).
-    ``use_ffmpeg``: None uses imageio-ffmpeg's H.264 when installed, False forces OpenCV.
-    ``stills``: a dict whose keys are times (s); each gets the JPEG of the first annotated frame at
-    or after it, so the HTML report needs no pass of its own. Returns
-    ``(path, codec)``; ``.warning`` holds the line to show when the codec is not H.264.
-    Raises the io errors (InputNotFound, NotAVideo) for a bad source, OSError if the output cannot
-    be written.
-    """
-    out = Path(out_path)
-    with open_video(src_path, transform=transform) as video:
-        info = video.info
-        size_wh = (info.width_px, info.height_px)
-        fps = output_fps(pose.t_s, info.fps_nominal)
-        writer, codec = open_writer(out, fps, size_wh, use_ffmpeg, codecs)
-        sx = info.width_px / pose.width_px if pose.width_px else 1.0
-        sy = info.height_px / pose.height_px if pose.height_px else 1.0
-        rescale = not (math.isclose(sx, 1.0) and math.isclose(sy, 1.0))
-        expected = len(pose) if len(pose) else info.n_frames_nominal
-        into = stills if stills is not None else {}
-        taker = StillTaker(list(into), into)  # fills the caller's dict at its keys' times
-        try:
-            for i, (t_s, frame) in enumerate(video):
-                if frame.shape[1::-1] != size_wh:
-                    frame = cv2.resize(frame, size_wh, interpolation=cv2.INTER_AREA)
-                frame = np.ascontiguousarray(frame)  # a transform may hand back a strided view
-                if i < len(pose):
-                    view = frame_view(report, pose, i, score)
-                    annotate_frame(frame, view.scaled(sx, sy) if rescale else view, annotators)
-                writer.write(frame)
-                taker.offer(t_s, frame)
-                if progress:
-                    progress(i + 1, expected)
-        finally:
-            writer.release()
-    return AnnotatedVideo(out, codec)
+    def __exit__(self, *exc: object) -> None:
+        self.close()
