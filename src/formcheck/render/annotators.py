@@ -37,6 +37,7 @@ from formcheck.render.draw import (
     Color,
     finite,
     fit_scale,
+    ink,
     panel_text,
     put_degrees,
     put_text,
@@ -208,7 +209,7 @@ class ToeAnnotator:
             if not finite(toe):
                 put_text(frame, MISSING_TEXT, x, y, scale, MISSING_BGR, thick)
                 continue
-            color = self._color(toe)
+            color = ink(self._color(toe))
             x += put_degrees(frame, abs(toe), x, y, scale, color, thick, align="left")
             put_text(frame, " out" if toe > 0 else " in", x, y, scale, color, thick)
         return frame

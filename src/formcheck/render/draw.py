@@ -34,9 +34,18 @@ FONT = cv2.FONT_HERSHEY_SIMPLEX
 MISSING_TEXT = "--"  # Hershey fonts have no dash wider than ASCII
 
 
+INK_LIFT = 0.4  # share of white mixed into a head's colour for text
+
+
 def dim(color: Color) -> Color:
     """An inactive zone's colour: mostly panel, a little of the head's own colour."""
     return tuple(int(round(DIM_SHARE * c + (1 - DIM_SHARE) * p)) for c, p in zip(color, PANEL_BGR))
+
+
+def ink(color: Color) -> Color:
+    """A head's colour for small text on the dark panel: lifted toward white by INK_LIFT, so the
+    dark medial blue reads (3.6:1 on the panel as is) while the hue stays the head's."""
+    return tuple(int(round(c + INK_LIFT * (255 - c))) for c in color)
 
 
 def finite(x: float | None) -> bool:

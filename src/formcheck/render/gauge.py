@@ -22,6 +22,7 @@ from formcheck.render.draw import (
     Color,
     dim,
     finite,
+    ink,
     put_degrees,
     put_text,
     shade,
@@ -108,7 +109,7 @@ def _zone_name(head: str, measured: bool) -> tuple[str, Color]:
     if not measured:
         return "not seen", MISSING_BGR
     if head:
-        return vocab.head(head).gauge, vocab.head(head).colour_bgr
+        return vocab.head(head).gauge, ink(vocab.head(head).colour_bgr)
     return "no zone", MUTED_BGR
 
 
