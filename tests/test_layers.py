@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+MAX_MODULE_LINES = 500
 
 
 def _tool(name: str) -> str:
@@ -29,3 +30,10 @@ def test_ruff_passes() -> None:
                          text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
 
+
+
+def test_no_module_is_a_big_room() -> None:
+    sizes = {p.relative_to(ROOT).as_posix(): len(p.read_text(encoding="utf-8").splitlines())
+             for p in (ROOT / "src" / "formcheck").rglob("*.py")}
+    big = {k: v for k, v in sizes.items() if v > MAX_MODULE_LINES}
+    assert not big, f"modules over {MAX_MODULE_LINES} lines: {big}"
