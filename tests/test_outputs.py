@@ -13,9 +13,11 @@ import stat
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from formcheck import outputs as out_mod
 from formcheck.api import analyze_with_pose
+from formcheck.cli import main
 from formcheck.errors import CameraError, FormcheckError, InvalidOption, PartialVideo
 from formcheck.live import LiveSession, LiveStats
 from formcheck.outputs import Outputs, save_session, write_outputs, write_pose_outputs
@@ -28,6 +30,10 @@ JPEG = b"\xff\xd8\xff\xe0 a still"
 @pytest.fixture(scope="module")
 def analysed():
     return analyze_with_pose(SAMPLE)
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
 
 
 # --------------------------------------------------------------------------- Outputs.check
@@ -49,6 +55,21 @@ def test_check_passes_stdout_and_existing_folders(tmp_path, monkeypatch) -> None
     monkeypatch.chdir(tmp_path)
     Outputs(json="-", csv="-", report="-", video="v.mp4", pose="p.pose.npz", cues_wav="c.wav").check("set.mp4")
     assert list(tmp_path.iterdir()) == []  # checking writes nothing
+
+
+@pytest.mark.parametrize("args", [
+    ("pose", "missing.mp4", "-o", "no/such/p.pose.npz"),
+    ("pose", "missing.mp4", "-o", "p.npz"),
+    ("live", "--camera", "9", "--record", "no/such/s.mp4"),
+    ("live", "--camera", "9", "--save-pose", "s.npz"),
+])
+def test_bad_outputs_fail_before_any_work(tmp_path, monkeypatch, args) -> None:
+    """Before the video or camera is even opened: the error is about the output, exit 1."""
+    monkeypatch.chdir(tmp_path)
+    r = run(*args)
+    assert r.exit_code == 1, r.output
+    assert r.output.startswith("formcheck: error: ") and r.output.count("\n") == 1
+    assert "does not exist" in r.output or "must end in .pose.npz" in r.output
 
 
 # --------------------------------------------------------------------------- order
@@ -95,6 +116,18 @@ def test_an_interrupted_video_keeps_everything_written_before_it(tmp_path, monke
         write_outputs(report, pose, "set.mp4", Outputs(json=str(js), video=str(tmp_path / "v.mp4"), report=str(page)))
     assert json.loads(js.read_text())["schema"] == "formcheck.report/1"
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_report_to_stdout_is_the_page_alone_once(tmp_path, monkeypatch, analysed) -> None:
+    """With --video the page waits for the video's stills and comes once; no summary beside it."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("formcheck.api.analyze_with_pose", lambda *a, **k: analysed)
+    monkeypatch.setattr(out_mod, "write_annotated_video", _Video(None))
+    r = run("analyze", "set.mp4", "--video", "v.mp4", "--report", "-")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("<!DOCTYPE html>") and r.stdout.count("<!DOCTYPE html>") == 1
+    assert r.stdout.endswith("</html>\n\n")  # the page's own newline, then echo's
+    assert "annotated video written to v.mp4" in r.stderr and "report written" not in r.stderr
 
 
 def test_a_truncated_set_is_written_then_reported_partial(tmp_path, analysed) -> None:
