@@ -2,7 +2,8 @@
 written, checked before any work, and in which order) and formcheck.live.
 
 Library errors (formcheck.errors) become a one-line message and their own exit code here, and
-only here. Heavy modules are imported inside commands so ``formcheck --help`` stays fast.
+only here (``_Formcheck.invoke``). Heavy modules are imported inside commands so
+``formcheck --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -57,9 +58,16 @@ class _Progress:
         self.close()
 
 
-def _fail(exc: FormcheckError) -> None:
-    click.echo(f"formcheck: error: {exc}", err=True)
-    sys.exit(exc.exit_code)
+class _Formcheck(click.Group):
+    """The one place library errors become messages: ``formcheck: error: <message>`` on stderr
+    and the error's own exit code (formcheck.errors)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except FormcheckError as exc:
+            click.echo(f"formcheck: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
 
 
 def _say(quiet: bool) -> Callable[[str], None]:
@@ -84,23 +92,30 @@ def _bars(quiet: bool) -> Callable[[str], _Progress]:
 # --------------------------------------------------------------------------- shared options
 
 
-def _family(exercise: str | None) -> str | None:
-    return None if exercise is None else EXERCISE_ALIASES.get(exercise.lower(), exercise.lower())
-
-
-def _config(model: str | None) -> Config:
+def _config(_ctx: click.Context, _param: click.Parameter, model: str | None) -> Config:
+    """--model as the Config the library takes."""
     cfg = Config()
     return cfg if not model else replace(cfg, pose=replace(cfg.pose, model_path=Path(model)))
 
 
+def _family(_ctx: click.Context, _param: click.Parameter, exercise: str | None) -> str | None:
+    """--exercise as a movement family (the names lifters use are aliases)."""
+    return None if exercise is None else EXERCISE_ALIASES.get(exercise.lower(), exercise.lower())
+
+
+def _head(_ctx: click.Context, _param: click.Parameter, target: str | None) -> str | None:
+    """--target as a hamstring head (config.ZONES' heads, or an alias)."""
+    return None if target is None else TARGET_ALIASES.get(target.lower(), target.lower())
+
+
 model_option = click.option(
-    "--model", type=click.Path(dir_okay=False), default=None,
+    "--model", "config", type=click.Path(dir_okay=False), default=None, callback=_config,
     help="A MediaPipe pose_landmarker .task file (default: the bundled full model).",
 )
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 exercise_option = click.option(
     "--exercise", type=click.Choice(EXERCISE_FAMILIES + tuple(EXERCISE_ALIASES), case_sensitive=False),
-    default=None,
+    default=None, callback=_family,
     help="Movement family, if detection gets it wrong: hinge (or rdl, deadlift, good-morning), "
     "squat, or knee_flexion (or leg-curl, nordic).",
 )
@@ -124,7 +139,7 @@ def save_pose_option(help_text: str) -> Callable[[F], F]:
 # --------------------------------------------------------------------------- the commands
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Formcheck, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="formcheck")
 def main() -> None:
     """Check hamstring training form from video: which hamstring head a set loaded, whether
@@ -144,7 +159,7 @@ def main() -> None:
 @quiet_option
 def analyze(
     path: str, exercise: str | None, json_out: str | None, csv_out: str | None,
-    save_pose: str | None, video_out: str | None, report_out: str | None, model: str | None,
+    save_pose: str | None, video_out: str | None, report_out: str | None, config: Config,
     quiet: bool,
 ) -> None:
     """Analyse a recorded set (a video, or a .pose.npz saved by `formcheck pose`)."""
@@ -154,15 +169,13 @@ def analyze(
     outputs = Outputs(
         json=json_out, csv=csv_out, report=report_out, video=video_out, pose=save_pose, summary=not quiet
     )
-    try:
-        outputs.check(path)  # before the pose model runs, not after
-        with _Progress(not quiet, "pose") as progress:
-            report, pose = analyze_with_pose(path, exercise=_family(exercise), model=model, progress=progress)
-        write_outputs(
-            report, pose, path, outputs, progress=_bars(quiet), say=_say(quiet), warn=_warn, out=click.echo
-        )
-    except FormcheckError as exc:
-        _fail(exc)
+    outputs.check(path)  # before the pose model runs, not after
+    with _Progress(not quiet, "pose") as progress:
+        report, pose = analyze_with_pose(path, exercise=exercise, config=config, progress=progress)
+    write_outputs(
+        report, pose, path, outputs, config=config, progress=_bars(quiet), say=_say(quiet), warn=_warn,
+        out=click.echo,
+    )
 
 
 @main.command()
@@ -174,7 +187,7 @@ def analyze(
 @click.option("--speed", type=click.FloatRange(min=0.05, max=8.0), default=1.0, show_default=True,
               help="With --source: play at this multiple of real time.")
 @click.option("--target", type=click.Choice(tuple(z.head for z in ZONES) + tuple(TARGET_ALIASES),
-              case_sensitive=False), default=None,
+              case_sensitive=False), default=None, callback=_head,
               help="The hamstring head you are training: a tone sounds as your knee enters its "
               "zone and another as it leaves, and toe cues point your toes its way.")
 @exercise_option
@@ -193,7 +206,7 @@ def live(
     camera: int, source: str | None, speed: float, target: str | None, exercise: str | None,
     mute: bool, headless: bool, record_out: str | None, json_out: str | None,
     report_out: str | None, cues_wav: str | None, save_pose: str | None,
-    max_seconds: float | None, model: str | None, quiet: bool,
+    max_seconds: float | None, config: Config, quiet: bool,
 ) -> None:
     """Feedback while you train, from a webcam (or a video played as one). Q, Esc or Ctrl-C
     ends the session; what was measured is summarised and saved."""
@@ -203,22 +216,17 @@ def live(
     outputs = Outputs(
         json=json_out, report=report_out, video=record_out, pose=save_pose, cues_wav=cues_wav, summary=not quiet
     )
-    if target is not None:
-        target = TARGET_ALIASES.get(target.lower(), target.lower())
     opts = LiveOptions(
-        camera=camera, source=source, speed=speed, target=target, exercise=_family(exercise), mute=mute,
+        camera=camera, source=source, speed=speed, target=target, exercise=exercise, mute=mute,
         headless=headless, record=outputs.video, cues_wav=outputs.cues_wav, max_s=max_seconds,
     )
+    outputs.check()
     say = _say(quiet)
-    try:
-        outputs.check()
-        say(f"live from {source or f'camera {camera}'}: Q or Esc in the window, or Ctrl-C here, to finish")
-        stop = threading.Event()
-        with _stop_on_signals(stop):
-            session = run_live(opts, _config(model), say, stop=stop)
-        save_session(session, outputs, say=say, out=click.echo)
-    except FormcheckError as exc:
-        _fail(exc)
+    say(f"live from {source or f'camera {camera}'}: Q or Esc in the window, or Ctrl-C here, to finish")
+    stop = threading.Event()
+    with _stop_on_signals(stop):
+        session = run_live(opts, config, say, stop=stop)
+    save_session(session, outputs, say=say, out=click.echo)
 
 
 @contextmanager
@@ -250,16 +258,13 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
 @click.option("--output", "-o", required=True, metavar="FILE.pose.npz", help="Where to save the pose.")
 @model_option
 @quiet_option
-def pose(video: str, output: str, model: str | None, quiet: bool) -> None:
+def pose(video: str, output: str, config: Config, quiet: bool) -> None:
     """Run the pose model once and save the lifter's landmarks, for analysis without the model."""
     from formcheck.api import estimate_pose
     from formcheck.outputs import Outputs, write_pose_outputs
 
     outputs = Outputs(pose=output, summary=not quiet)
-    try:
-        outputs.check()
-        with _Progress(not quiet, "pose") as progress:
-            seq, truncated = estimate_pose(video, _config(model), progress)
-        write_pose_outputs(seq, video, outputs, truncated=truncated, out=click.echo)
-    except FormcheckError as exc:
-        _fail(exc)
+    outputs.check()
+    with _Progress(not quiet, "pose") as progress:
+        seq, truncated = estimate_pose(video, config, progress)
+    write_pose_outputs(seq, video, outputs, truncated=truncated, out=click.echo)
