@@ -1,4 +1,5 @@
-"""The Python API: ``formcheck.analyze(path) -> Report``. The CLI is a thin layer over this.
+"""The Python API: ``formcheck.analyze(path) -> Report``. The CLI is a thin layer over this, and
+over formcheck.outputs (writing the report, page, video and pose files) and formcheck.live.
 
 Heavy imports (OpenCV, MediaPipe) happen inside the functions that need them.
 """
@@ -19,7 +20,6 @@ from formcheck.io.landmarks import is_pose_file, load_pose
 from formcheck.types import PoseSequence, Report
 
 if TYPE_CHECKING:
-    from formcheck.io.video_writer import AnnotatedVideo
     from formcheck.pose.runner import Detections
 
 Progress = Callable[[int, int], None]  # (frames done, frames expected or -1)
@@ -120,49 +120,3 @@ def analyze(
     return analyze_with_pose(
         path, exercise=exercise, model=model, config=config, progress=progress, transform=transform
     )[0]
-
-
-MAX_THUMBNAILS = 12  # stills embedded in one HTML report
-
-
-def still_times_s(report: Report) -> list[float]:
-    """The moments the HTML report shows a still of (one per fault, at most MAX_THUMBNAILS)."""
-    from formcheck.report.html.page import flagged_frame_times_s
-
-    return flagged_frame_times_s(report)[:MAX_THUMBNAILS]
-
-
-def html_report(
-    report: Report, video: str | Path | None = None,
-    transform: Callable[[np.ndarray], np.ndarray] | None = None,
-    stills: dict[float, bytes] | None = None,
-) -> str:
-    """The one-file HTML report. ``stills`` (time -> JPEG) are embedded; without them and given the
-    source ``video``, the flagged moments are grabbed from it (a pose file has no pixels)."""
-    from formcheck.report.html.page import to_html
-
-    if stills is None and video is not None and not is_pose_file(video):
-        from formcheck.render.thumbnails import grab_stills
-
-        stills = grab_stills(video, still_times_s(report), transform)
-    return to_html(report, stills)
-
-
-def write_annotated_video(
-    video: str | Path, pose: PoseSequence, report: Report, out: str | Path,
-    progress: Progress | None = None, transform: Callable[[np.ndarray], np.ndarray] | None = None,
-    config: Config | None = None, stills: dict[float, bytes] | None = None,
-) -> AnnotatedVideo:
-    """Write the set with the measures drawn on every frame (a second pass over the video);
-    ``stills`` keyed by time are filled with the annotated frames at those times."""
-    from formcheck.errors import FormcheckError
-    from formcheck.render.annotated_video import annotate_video
-
-    cfg = config or Config()
-    try:
-        return annotate_video(
-            video, pose, report, out, transform=transform, progress=progress, score=cfg.score,
-            stills=stills,
-        )
-    except OSError as exc:
-        raise FormcheckError(f"cannot write {out}: {exc.strerror or exc}") from exc

@@ -1,25 +1,32 @@
-"""The ``formcheck`` command: a thin click layer over formcheck.api.
+"""The ``formcheck`` command: a thin click layer over formcheck.api, formcheck.outputs (what is
+written, checked before any work, and in which order) and formcheck.live.
 
 Library errors (formcheck.errors) become a one-line message and their own exit code here, and
-only here. Heavy modules are imported inside commands so ``formcheck --help`` stays fast.
+only here (``_Formcheck.invoke``). Heavy modules are imported inside commands so
+``formcheck --help`` stays fast.
 """
 
 from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
-from formcheck.config import EXERCISE_ALIASES, EXERCISE_FAMILIES, TARGET_ALIASES, ZONES
-from formcheck.errors import FormcheckError, InvalidOption, PartialVideo
+from formcheck.config import EXERCISE_ALIASES, EXERCISE_FAMILIES, TARGET_ALIASES, ZONES, Config
+from formcheck.errors import FormcheckError
 from formcheck.version import __version__
+
+F = TypeVar("F", bound=Callable[..., object])
 
 
 class _Progress:
-    """A click progress bar on stderr, opened on the first frame."""
+    """A click progress bar on stderr, opened on the first frame; a context manager that closes it."""
 
     def __init__(self, enabled: bool, label: str) -> None:
         self.enabled = enabled
@@ -44,150 +51,131 @@ class _Progress:
             self.bar.__exit__(None, None, None)
             self.bar = None
 
+    def __enter__(self) -> _Progress:
+        return self
 
-def _fail(exc: FormcheckError) -> None:
-    click.echo(f"formcheck: error: {exc}", err=True)
-    sys.exit(exc.exit_code)
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
-def _write(text: str, dest: str) -> None:
-    if dest == "-":
-        click.echo(text)
-        return
-    try:
-        Path(dest).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise FormcheckError(f"cannot write {dest}: {exc.strerror}") from exc
+class _Formcheck(click.Group):
+    """The one place library errors become messages: ``formcheck: error: <message>`` on stderr
+    and the error's own exit code (formcheck.errors)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except FormcheckError as exc:
+            click.echo(f"formcheck: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+
+def _say(quiet: bool) -> Callable[[str], None]:
+    """Status lines ("report written to ..."): on stderr, none with --quiet."""
+    return (lambda _msg: None) if quiet else _stderr
+
+
+def _stderr(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+def _warn(msg: str) -> None:
+    """Warnings: on stderr, even with --quiet."""
+    click.echo(f"warning: {msg}", err=True)
+
+
+def _bars(quiet: bool) -> Callable[[str], _Progress]:
+    """A progress bar on stderr for each pass over the frames, given its label (none with --quiet)."""
+    return lambda label: _Progress(not quiet, label)
+
+
+# --------------------------------------------------------------------------- shared options
+
+
+def _config(_ctx: click.Context, _param: click.Parameter, model: str | None) -> Config:
+    """--model as the Config the library takes."""
+    cfg = Config()
+    return cfg if not model else replace(cfg, pose=replace(cfg.pose, model_path=Path(model)))
+
+
+def _family(_ctx: click.Context, _param: click.Parameter, exercise: str | None) -> str | None:
+    """--exercise as a movement family (the names lifters use are aliases)."""
+    return None if exercise is None else EXERCISE_ALIASES.get(exercise.lower(), exercise.lower())
+
+
+def _head(_ctx: click.Context, _param: click.Parameter, target: str | None) -> str | None:
+    """--target as a hamstring head (config.ZONES' heads, or an alias)."""
+    return None if target is None else TARGET_ALIASES.get(target.lower(), target.lower())
 
 
 model_option = click.option(
-    "--model", type=click.Path(dir_okay=False), default=None,
+    "--model", "config", type=click.Path(dir_okay=False), default=None, callback=_config,
     help="A MediaPipe pose_landmarker .task file (default: the bundled full model).",
 )
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+exercise_option = click.option(
+    "--exercise", type=click.Choice(EXERCISE_FAMILIES + tuple(EXERCISE_ALIASES), case_sensitive=False),
+    default=None, callback=_family,
+    help="Movement family, if detection gets it wrong: hinge (or rdl, deadlift, good-morning), "
+    "squat, or knee_flexion (or leg-curl, nordic).",
+)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def json_option(whose: str) -> Callable[[F], F]:
+    """--json FILE ('-': stdout), the report of ``whose``."""
+    return click.option("--json", "json_out", metavar="FILE", help=f"Write {whose} report as JSON ('-' for stdout).")
+
+
+def report_option(help_text: str) -> Callable[[F], F]:
+    """--report OUT.html, the one-file HTML page ('-': stdout)."""
+    return click.option("--report", "report_out", metavar="OUT.html", help=help_text)
+
+
+def save_pose_option(help_text: str) -> Callable[[F], F]:
+    """--save-pose FILE, a .pose.npz to re-analyse without the model."""
+    return click.option("--save-pose", metavar="FILE", help=help_text)
+
+
+# --------------------------------------------------------------------------- the commands
+
+
+@click.group(cls=_Formcheck, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="formcheck")
 def main() -> None:
     """Check hamstring training form from video: which hamstring head a set loaded, whether
     the toes biased the medial or lateral hamstrings, and whether the low back arched in RDLs."""
 
 
-exercise_option = click.option(
-    "--exercise", type=click.Choice(EXERCISE_FAMILIES + tuple(EXERCISE_ALIASES), case_sensitive=False),
-    default=None,
-    help="Movement family, if detection gets it wrong: hinge (or rdl, deadlift, good-morning), "
-    "squat, or knee_flexion (or leg-curl, nordic).",
-)
-
-
-def _family(exercise: str | None) -> str | None:
-    return None if exercise is None else EXERCISE_ALIASES.get(exercise.lower(), exercise.lower())
-
-
 @main.command()
 @click.argument("path", type=click.Path())
 @exercise_option
-@click.option("--json", "json_out", metavar="FILE", help="Write the report as JSON ('-' for stdout).")
+@json_option("the")
 @click.option("--csv", "csv_out", metavar="FILE", help="Write one CSV row per frame.")
-@click.option("--save-pose", metavar="FILE", help="Also save the tracked pose (.pose.npz) for re-analysis.")
+@save_pose_option("Also save the tracked pose (.pose.npz) for re-analysis.")
 @click.option("--video", "video_out", metavar="OUT.mp4",
               help="Also write the set with the measures drawn on it (needs the video, not a pose file).")
-@click.option("--report", "report_out", metavar="OUT.html",
-              help="Also write a one-file HTML report to open anywhere or send to a coach.")
+@report_option("Also write a one-file HTML report to open anywhere or send to a coach.")
 @model_option
 @quiet_option
 def analyze(
     path: str, exercise: str | None, json_out: str | None, csv_out: str | None,
-    save_pose: str | None, video_out: str | None, report_out: str | None, model: str | None,
+    save_pose: str | None, video_out: str | None, report_out: str | None, config: Config,
     quiet: bool,
 ) -> None:
     """Analyse a recorded set (a video, or a .pose.npz saved by `formcheck pose`)."""
     from formcheck.api import analyze_with_pose
-    from formcheck.io.landmarks import is_pose_file
+    from formcheck.outputs import Outputs, write_outputs
 
-    exercise = _family(exercise)
-    progress = _Progress(not quiet, "pose")
-    try:
-        if video_out and is_pose_file(path):
-            raise InvalidOption(
-                f"--video draws on the original video, and {path} is a pose file: give the video"
-            )
-        for dest in (json_out, csv_out, save_pose, video_out, report_out):
-            _check_folder(dest)  # before the pose model runs, not after
-        try:
-            report, pose = analyze_with_pose(path, exercise=exercise, model=model, progress=progress)
-        finally:
-            progress.close()
-        if save_pose:
-            from formcheck.io.landmarks import save_pose as _save
-
-            _save(pose, _check_suffix(save_pose))
-        _emit(report, json_out, csv_out, quiet or report_out == "-")  # stdout: the page alone
-        _visual_outputs(path, pose, report, video_out, report_out, quiet)
-        if report.truncated:
-            raise PartialVideo(
-                f"{path} was not read to the end; the report covers the {report.n_frames} frames "
-                "measured"
-            )
-    except FormcheckError as exc:
-        _fail(exc)
-
-
-def _visual_outputs(
-    path: str, pose, report, video_out: str | None, report_out: str | None, quiet: bool  # noqa: ANN001
-) -> None:
-    """The HTML report and the annotated video (a second pass over the frames). With both, the
-    page is written first without stills, so an interrupted video loses nothing else, and then
-    again with the annotated frames the video's pass took at the flagged moments."""
-    from formcheck.api import html_report, still_times_s, write_annotated_video
-
-    to_stdout = report_out == "-"
-    if report_out and not (video_out and to_stdout):  # stdout gets the page once, at the end
-        _write(html_report(report, video=None if video_out else path), report_out)
-    if video_out:
-        stills = dict.fromkeys(still_times_s(report), b"") if report_out else None
-        progress = _Progress(not quiet, "video")
-        try:
-            result = write_annotated_video(path, pose, report, video_out, progress=progress, stills=stills)
-        finally:
-            progress.close()
-        if result.warning:
-            click.echo(f"warning: {result.warning}", err=True)
-        if not quiet:
-            click.echo(f"annotated video written to {result.path} ({result.codec})", err=True)
-        taken = {t: jpg for t, jpg in (stills or {}).items() if jpg}
-        if report_out and (taken or to_stdout):
-            _write(html_report(report, stills=taken), report_out)
-    if report_out and not quiet and not to_stdout:
-        click.echo(f"report written to {report_out}", err=True)
-
-
-def _check_folder(dest: str | None) -> None:
-    if dest and dest != "-" and not Path(dest).resolve().parent.is_dir():
-        raise FormcheckError(f"cannot write {dest}: the folder {Path(dest).parent} does not exist")
-
-
-def _check_suffix(dest: str) -> str:
-    from formcheck.io.landmarks import SUFFIX
-
-    if not dest.endswith(SUFFIX):
-        raise FormcheckError(f"pose files must end in {SUFFIX}: {dest}")
-    return dest
-
-
-def _emit(report, json_out: str | None, csv_out: str | None, quiet: bool) -> None:  # noqa: ANN001
-    from formcheck.report.csv_report import to_csv
-    from formcheck.report.json_report import to_json
-    from formcheck.report.text_report import to_text
-
-    if json_out:
-        _write(to_json(report), json_out)
-    if csv_out:
-        _write(to_csv(report), csv_out)
-    if not quiet and json_out != "-" and csv_out != "-":
-        click.echo(to_text(report))
+    outputs = Outputs(
+        json=json_out, csv=csv_out, report=report_out, video=video_out, pose=save_pose, summary=not quiet
+    )
+    outputs.check(path)  # before the pose model runs, not after
+    with _Progress(not quiet, "pose") as progress:
+        report, pose = analyze_with_pose(path, exercise=exercise, config=config, progress=progress)
+    write_outputs(
+        report, pose, path, outputs, config=config, progress=_bars(quiet), say=_say(quiet), warn=_warn,
+        out=click.echo,
+    )
 
 
 @main.command()
@@ -199,17 +187,17 @@ def _emit(report, json_out: str | None, csv_out: str | None, quiet: bool) -> Non
 @click.option("--speed", type=click.FloatRange(min=0.05, max=8.0), default=1.0, show_default=True,
               help="With --source: play at this multiple of real time.")
 @click.option("--target", type=click.Choice(tuple(z.head for z in ZONES) + tuple(TARGET_ALIASES),
-              case_sensitive=False), default=None,
+              case_sensitive=False), default=None, callback=_head,
               help="The hamstring head you are training: a tone sounds as your knee enters its "
               "zone and another as it leaves, and toe cues point your toes its way.")
 @exercise_option
 @click.option("--mute", is_flag=True, help="No sound (cues still show on screen).")
 @click.option("--headless", is_flag=True, help="No window (for machines without a display).")
 @click.option("--record", "record_out", metavar="OUT.mp4", help="Record the session with the overlay.")
-@click.option("--json", "json_out", metavar="FILE", help="Write the session's report as JSON ('-' for stdout).")
-@click.option("--report", "report_out", metavar="OUT.html", help="Write the session's HTML report.")
+@json_option("the session's")
+@report_option("Write the session's HTML report.")
 @click.option("--cues-wav", metavar="OUT.wav", help="Write the session's sound cues on its timeline.")
-@click.option("--save-pose", metavar="FILE", help="Save the session's pose (.pose.npz) to re-analyse.")
+@save_pose_option("Save the session's pose (.pose.npz) to re-analyse.")
 @click.option("--max-seconds", type=click.FloatRange(min=0.1), default=None,
               help="Stop after this many seconds.")
 @model_option
@@ -218,82 +206,31 @@ def live(
     camera: int, source: str | None, speed: float, target: str | None, exercise: str | None,
     mute: bool, headless: bool, record_out: str | None, json_out: str | None,
     report_out: str | None, cues_wav: str | None, save_pose: str | None,
-    max_seconds: float | None, model: str | None, quiet: bool,
+    max_seconds: float | None, config: Config, quiet: bool,
 ) -> None:
     """Feedback while you train, from a webcam (or a video played as one). Q, Esc or Ctrl-C
     ends the session; what was measured is summarised and saved."""
-    from dataclasses import replace
-
-    from formcheck.config import Config
     from formcheck.live import LiveOptions, run_live
+    from formcheck.outputs import Outputs, save_session
 
-    cfg = Config()
-    if model:
-        cfg = replace(cfg, pose=replace(cfg.pose, model_path=Path(model)))
-    if target is not None:
-        target = TARGET_ALIASES.get(target.lower(), target.lower())
-    opts = LiveOptions(
-        camera=camera, source=source, speed=speed, target=target, exercise=_family(exercise),
-        mute=mute, headless=headless, record=record_out, cues_wav=cues_wav, max_s=max_seconds,
+    outputs = Outputs(
+        json=json_out, report=report_out, video=record_out, pose=save_pose, cues_wav=cues_wav, summary=not quiet
     )
-    say = (lambda _msg: None) if quiet else (lambda msg: click.echo(msg, err=True))
-    try:
-        for dest in (json_out, report_out, cues_wav, save_pose, record_out):
-            _check_folder(dest)
-        if save_pose:
-            _check_suffix(save_pose)
-        if not quiet:
-            what = source or f"camera {camera}"
-            click.echo(f"live from {what}: Q or Esc in the window, or Ctrl-C here, to finish", err=True)
-        stop = threading.Event()
-        with _stop_on_signals(stop):
-            session = run_live(opts, cfg, say, stop=stop)
-        _save_live(session, opts, json_out, report_out, save_pose, quiet)
-        if session.error:
-            raise session.error
-    except FormcheckError as exc:
-        _fail(exc)
-
-
-def _save_live(session, opts, json_out, report_out, save_pose, quiet: bool) -> None:  # noqa: ANN001
-    """Everything the session asked to keep, and the summary."""
-    from formcheck.report.json_report import to_json
-    from formcheck.report.text_report import to_text
-
-    report = session.report
-    if not quiet:
-        click.echo(session.stats.summary(), err=True)
-        if session.recording is not None:
-            click.echo(f"recording written to {session.recording.path} ({session.recording.codec})", err=True)
-        if session.cues_wav:
-            click.echo(f"sound cues written to {session.cues_wav} ({len(session.cues)} cues)", err=True)
-    if report is None:
-        return
-    if json_out:
-        _write(to_json(report), json_out)
-    if report_out:
-        from formcheck.api import html_report, still_times_s
-
-        stills = None  # from --source, html_report grabs them from the file
-        if not opts.source and session.recording is not None:
-            from formcheck.render.thumbnails import grab_stills
-
-            shifted = {t - session.t0_s: t for t in still_times_s(report)}
-            got = grab_stills(session.recording.path, list(shifted))
-            stills = {shifted[t]: jpg for t, jpg in got.items()}
-        _write(html_report(report, video=opts.source, stills=stills), report_out)
-        if not quiet and report_out != "-":
-            click.echo(f"report written to {report_out}", err=True)
-    if save_pose:
-        from formcheck.io.landmarks import save_pose as _save
-
-        _save(session.pose, save_pose)
-    if not quiet and json_out != "-" and report_out != "-":
-        click.echo(to_text(report))
+    opts = LiveOptions(
+        camera=camera, source=source, speed=speed, target=target, exercise=exercise, mute=mute,
+        headless=headless, record=outputs.video, cues_wav=outputs.cues_wav, max_s=max_seconds,
+    )
+    outputs.check()
+    say = _say(quiet)
+    say(f"live from {source or f'camera {camera}'}: Q or Esc in the window, or Ctrl-C here, to finish")
+    stop = threading.Event()
+    with _stop_on_signals(stop):
+        session = run_live(opts, config, say, stop=stop)
+    save_session(session, outputs, say=say, out=click.echo)
 
 
 @contextmanager
-def _stop_on_signals(stop):  # noqa: ANN001, ANN202 - threading.Event
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
     """Ctrl-C and SIGTERM (a service manager, `kill`) end a live session at the loop's next safe
     point, saved, not lost: the handler only sets ``stop`` (an exception raised inside a lock
     wait could leave the landmarker threads locked out). A second Ctrl-C interrupts at once."""
@@ -321,28 +258,13 @@ def _stop_on_signals(stop):  # noqa: ANN001, ANN202 - threading.Event
 @click.option("--output", "-o", required=True, metavar="FILE.pose.npz", help="Where to save the pose.")
 @model_option
 @quiet_option
-def pose(video: str, output: str, model: str | None, quiet: bool) -> None:
+def pose(video: str, output: str, config: Config, quiet: bool) -> None:
     """Run the pose model once and save the lifter's landmarks, for analysis without the model."""
-    from dataclasses import replace
-
     from formcheck.api import estimate_pose
-    from formcheck.config import Config
-    from formcheck.io.landmarks import save_pose
+    from formcheck.outputs import Outputs, write_pose_outputs
 
-    cfg = Config()
-    if model:
-        cfg = replace(cfg, pose=replace(cfg.pose, model_path=Path(model)))
-    progress = _Progress(not quiet, "pose")
-    try:
-        _check_suffix(output)
-        try:
-            seq, truncated = estimate_pose(video, cfg, progress)
-        finally:
-            progress.close()
-        save_pose(seq, output)
-        if not quiet:
-            click.echo(f"saved {len(seq)} frames ({seq.detected.mean():.0%} with the lifter) to {output}")
-        if truncated:
-            raise PartialVideo(f"{video} broke off early; saved the {len(seq)} frames that decoded")
-    except FormcheckError as exc:
-        _fail(exc)
+    outputs = Outputs(pose=output, summary=not quiet)
+    outputs.check()
+    with _Progress(not quiet, "pose") as progress:
+        seq, truncated = estimate_pose(video, config, progress)
+    write_pose_outputs(seq, video, outputs, truncated=truncated, out=click.echo)

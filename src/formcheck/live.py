@@ -19,12 +19,21 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from formcheck.analysis.live import LiveAnalyzer
+from formcheck.audio.player import Player, open_player
+from formcheck.audio.track import CueTrack
 from formcheck.config import Config
 from formcheck.errors import CameraError, FormcheckError, PartialVideo
-from formcheck.types import LegZones, PoseSequence, Rep, Report
+from formcheck.io.video_writer import AnnotatedVideo, ConstantRateRecorder, output_fps
+from formcheck.pose.backend import layout_for
+from formcheck.pose.live_posers import LivePosers
+from formcheck.pose.runner import workers_for
+from formcheck.render.annotators import annotate_frame
+from formcheck.render.live_overlay import LiveStatus, annotate_live
+from formcheck.render.window import Window
+from formcheck.types import LegZones, PoseCandidate, PoseSequence, Rep, Report
 
 if TYPE_CHECKING:
-    from formcheck.io.live_source import LatestFrame
+    from formcheck.io.live_source import Captured, LatestFrame
 
 FPS_WINDOW_S = 1.0  # processing rate shown on screen: frames done over the last second
 GET_TIMEOUT_S = 5.0  # a camera silent this long counts as gone
@@ -79,9 +88,10 @@ class LiveSession:
     pose: PoseSequence | None = None  # the session's tracked pose
     live_reps: list[Rep] = field(default_factory=list)  # reps as counted live, frame by frame
     live_zones: list[tuple[LegZones, LegZones]] = field(default_factory=list)  # per live rep
-    recording: object | None = None  # io.video_writer.AnnotatedVideo
-    cues_wav: str | None = None
+    recording: AnnotatedVideo | None = None  # the session recorded with its overlay (--record)
+    cues_wav: str | None = None  # the cue track's WAV, when written
     t0_s: float = math.nan  # source time of the first processed frame
+    source: str | None = None  # the file played as a camera (--source); None for a camera
 
 
 def run_live(
@@ -95,117 +105,172 @@ def run_live(
     everything after the first frame ends in a returned LiveSession. ``frames``: an open source
     to use instead of the one ``options`` names (tests hand in a camera that fails). ``stop``:
     set it (from a signal handler, say) to end the session as Ctrl-C would, at a safe point."""
-    from formcheck.audio.player import open_player
-    from formcheck.audio.track import CueTrack
-    from formcheck.io.live_source import open_live
-    from formcheck.io.video_writer import ConstantRateRecorder, output_fps
-    from formcheck.pose.live_posers import LivePosers
-    from formcheck.pose.runner import workers_for
-    from formcheck.render.annotators import annotate_frame
-    from formcheck.render.live_overlay import LiveStatus, annotate_live
+    from formcheck.io.live_source import open_live  # looked up when called: tests replace it
 
     cfg = cfg or Config()
     source = frames or open_live(options.camera, options.source, options.speed, cfg.live.max_side_px)
-    info = source.info
-    stats = LiveStats()
-    track = CueTrack()
-    end, error = "", None
-    window = recorder = recording = None
-    t0_s = math.nan
+    run = _Run(options, cfg, source, say)
     try:
-        analyzer = LiveAnalyzer(
-            info.width_px, info.height_px, cfg, exercise=options.exercise, target=options.target,
-            source=info.source,
-        )
-        if not options.headless:
-            from formcheck.render.window import Window
-
-            window = Window(f"formcheck live: {info.source}", info.width_px, info.height_px)
-        if options.record:
-            fps = info.fps_nominal if math.isfinite(info.fps_nominal) else output_fps(np.zeros(0))
-            recorder = ConstantRateRecorder(options.record, (info.width_px, info.height_px), fps)
-        posers = LivePosers(source, cfg.pose, workers_for(cfg.pose), GET_TIMEOUT_S)
-        with posers, open_player(options.mute) as player:
-            msg = player.take_message()
-            if msg:
-                say(msg)
-            sound = "on" if player.available else ("muted" if options.mute else "off")
-            done_at: deque[float] = deque()
-            wall0 = time.monotonic()
-            latency_ms = math.nan
-            try:
-                while True:
-                    got = posers.next(stop)
-                    if stop is not None and stop.is_set():
-                        end = "interrupted"
-                        break
-                    if got is None:
-                        end = source.end or "lost"
-                        break
-                    cap, found = got
-                    if not math.isfinite(t0_s):
-                        t0_s = cap.t_s
-                    if options.max_s is not None and cap.t_s - t0_s > options.max_s:
-                        end = "time limit"
-                        break
-                    live = analyzer.update(cap.t_s, found)
-                    for s in live.sounds:
-                        player.play(s)
-                        track.add(cap.t_s, s)
-                    msg = player.take_message()
-                    if msg:
-                        say(msg)
-                        sound = "off"
-                    frame = annotate_frame(cap.frame, live.view)
-                    now = time.monotonic()
-                    done_at.append(now)
-                    while done_at and now - done_at[0] > FPS_WINDOW_S:
-                        done_at.popleft()
-                    fps = (len(done_at) - 1) / (done_at[-1] - done_at[0]) if len(done_at) > 2 else math.nan
-                    status = LiveStatus(fps, latency_ms, live.cue, live.target, live.in_target_zone, sound)
-                    annotate_live(frame, status)
-                    if recorder is not None:
-                        recorder.add(cap.t_s, frame)
-                    keep_going = window.show(frame) if window is not None else True
-                    latency_ms = (time.monotonic() - cap.wall_s) * 1000.0
-                    stats.frames_processed += 1
-                    stats.latency_ms.append(latency_ms)
-                    if not keep_going:
-                        end = "quit"
-                        break
-            except KeyboardInterrupt:
-                end = "interrupted"
-            stats.wall_s = time.monotonic() - wall0
+        run.open()
+        run.loop(stop)
     finally:
-        source.stop()
-        stats.frames_read = source.read
-        if window is not None:
-            window.close()
-        if recorder is not None:
+        run.close()
+    return run.finish()
+
+
+class _Run:
+    """One session's moving parts: opened in order, stepped frame by frame (pose -> analysis ->
+    sounds -> overlay -> recording and window -> stats), closed whatever happens, and summed up
+    in a LiveSession."""
+
+    def __init__(self, options: LiveOptions, cfg: Config, source: LatestFrame, say: Callable[[str], None]) -> None:
+        self.options, self.cfg, self.source, self.say = options, cfg, source, say
+        self.info = source.info
+        self.stats = LiveStats()
+        self.track = CueTrack()
+        self.rate = _Rate()
+        self.analyzer: LiveAnalyzer | None = None
+        self.window: Window | None = None
+        self.recorder: ConstantRateRecorder | None = None
+        self.recording: AnnotatedVideo | None = None
+        self.error: FormcheckError | None = None  # the first thing that went wrong at the end
+        self.end = ""  # why the loop ended (LiveSession.end)
+        self.t0_s = math.nan  # source time of the first processed frame
+        self.latency_ms = math.nan  # the last frame's, shown on the next one
+        self.sound = ""  # the status strip's word for the sound: "on", "muted" or "off"
+
+    def open(self) -> None:
+        """The streaming analysis, the window and the recorder (the posers and the sound player
+        are opened by ``loop``, for as long as it runs)."""
+        opts, info = self.options, self.info
+        self.analyzer = LiveAnalyzer(
+            info.width_px, info.height_px, self.cfg, exercise=opts.exercise, target=opts.target,
+            source=info.source, layout=layout_for(self.cfg.pose),
+        )
+        if not opts.headless:
+            self.window = Window(f"formcheck live: {info.source}", info.width_px, info.height_px)
+        if opts.record:
+            fps = info.fps_nominal if math.isfinite(info.fps_nominal) else output_fps(np.zeros(0))
+            self.recorder = ConstantRateRecorder(opts.record, (info.width_px, info.height_px), fps)
+
+    def loop(self, stop: threading.Event | None) -> None:
+        """Process frames until the session ends (``self.end`` says why), timing the loop."""
+        posers = LivePosers(self.source, self.cfg.pose, workers_for(self.cfg.pose), GET_TIMEOUT_S)
+        with posers, open_player(self.options.mute) as player:
+            self._tell(player)
+            self.sound = "on" if player.available else ("muted" if self.options.mute else "off")
+            wall0 = time.monotonic()
             try:
-                recording = recorder.close()
+                self.end = self._frames(posers, player, stop)
+            except KeyboardInterrupt:
+                self.end = "interrupted"
+            self.stats.wall_s = time.monotonic() - wall0
+
+    def _frames(self, posers: LivePosers, player: Player, stop: threading.Event | None) -> str:
+        """Step through the posed frames; the reason the session ended."""
+        while True:
+            got = posers.next(stop)
+            if stop is not None and stop.is_set():
+                return "interrupted"
+            if got is None:
+                return self.source.end or "lost"
+            cap, found = got
+            if not math.isfinite(self.t0_s):
+                self.t0_s = cap.t_s
+            if self.options.max_s is not None and cap.t_s - self.t0_s > self.options.max_s:
+                return "time limit"
+            if not self._step(cap, found, player):
+                return "quit"
+
+    def _step(self, cap: Captured, found: list[PoseCandidate], player: Player) -> bool:
+        """One frame: analysis, sounds, overlay, recording, window, stats. False: the user quit."""
+        live = self.analyzer.update(cap.t_s, found)
+        for s in live.sounds:
+            player.play(s)
+            self.track.add(cap.t_s, s)
+        if self._tell(player):
+            self.sound = "off"
+        frame = annotate_frame(cap.frame, live.view)
+        status = LiveStatus(
+            self.rate.tick(), self.latency_ms, live.cue, live.target, live.in_target_zone, self.sound
+        )
+        annotate_live(frame, status)
+        if self.recorder is not None:
+            self.recorder.add(cap.t_s, frame)
+        keep_going = self.window.show(frame) if self.window is not None else True
+        self.latency_ms = (time.monotonic() - cap.wall_s) * 1000.0
+        self.stats.frames_processed += 1
+        self.stats.latency_ms.append(self.latency_ms)
+        return keep_going
+
+    def _tell(self, player: Player) -> bool:
+        """Pass on what the player has to say (it cannot play, say); whether it said anything."""
+        msg = player.take_message()
+        if msg:
+            self.say(msg)
+        return bool(msg)
+
+    def close(self) -> None:
+        """Stop the source, close the window and finish the recording (a failure is kept)."""
+        self.source.stop()
+        self.stats.frames_read = self.source.read
+        if self.window is not None:
+            self.window.close()
+        if self.recorder is not None:
+            try:
+                self.recording = self.recorder.close()
             except OSError as exc:
-                error = FormcheckError(f"cannot finish the recording {options.record}: {exc}")
-    cues_wav = None
-    if options.cues_wav:
+                self.error = FormcheckError(f"cannot finish the recording {self.options.record}: {exc}")
+
+    def finish(self) -> LiveSession:
+        """The cue track written, the whole session analysed as a recorded set, and the error
+        the session ended with, if any (the first of: recording, cue track, analysis, end)."""
+        cues_wav = self._write_cues()
+        report, pose = self._analysed()
+        error = self.error or _end_error(self.end, self.info.source, self.stats)
+        return LiveSession(
+            self.end, self.stats, report, error, self.track.events, pose, self.analyzer.reps,
+            self.analyzer.rep_zones(), self.recording, cues_wav, self.t0_s, self.options.source,
+        )
+
+    def _write_cues(self) -> str | None:
+        """The session's sound cues on its timeline as a WAV, if asked for; its path when written."""
+        path = self.options.cues_wav
+        if not path:
+            return None
         try:
-            track.write_wav(options.cues_wav, (time_span(analyzer) if stats.frames_processed else 0.0))
-            cues_wav = options.cues_wav
+            self.track.write_wav(path, (time_span(self.analyzer) if self.stats.frames_processed else 0.0))
         except OSError as exc:
-            error = error or FormcheckError(f"cannot write {options.cues_wav}: {exc.strerror or exc}")
-    report = pose = None
-    try:
-        if stats.frames_processed:
-            pose = analyzer.session_pose()
-            report = analyzer.report(pose)
-            report.truncated = end in ("lost", "broke off") or end.startswith("error")
-    except FormcheckError as exc:
-        error = error or exc
-    error = error or _end_error(end, info.source, stats)
-    return LiveSession(
-        end, stats, report, error, track.events, pose, analyzer.reps, analyzer.rep_zones(),
-        recording, cues_wav, t0_s,
-    )
+            self.error = self.error or FormcheckError(f"cannot write {path}: {exc.strerror or exc}")
+            return None
+        return path
+
+    def _analysed(self) -> tuple[Report | None, PoseSequence | None]:
+        """The session's report and tracked pose (None without a processed frame)."""
+        report = pose = None
+        try:
+            if self.stats.frames_processed:
+                pose = self.analyzer.session_pose()
+                report = self.analyzer.report(pose)
+                report.truncated = self.end in ("lost", "broke off") or self.end.startswith("error")
+        except FormcheckError as exc:
+            self.error = self.error or exc
+        return report, pose
+
+
+class _Rate:
+    """Frames done per second over the last FPS_WINDOW_S (NaN until there are three)."""
+
+    def __init__(self) -> None:
+        self.done_at: deque[float] = deque()
+
+    def tick(self) -> float:
+        now = time.monotonic()
+        self.done_at.append(now)
+        while self.done_at and now - self.done_at[0] > FPS_WINDOW_S:
+            self.done_at.popleft()
+        n = len(self.done_at)
+        return (n - 1) / (self.done_at[-1] - self.done_at[0]) if n > 2 else math.nan
 
 
 def time_span(analyzer: LiveAnalyzer) -> float:
