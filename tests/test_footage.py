@@ -20,6 +20,12 @@ from formcheck.types import Report
 
 pytestmark = pytest.mark.footage
 CLIPS = sorted(expectations())
+# Clips added to the footage after formcheck 0.1 whose expectation 0.1 does not meet yet, each
+# the subject of an open issue. Strict: the day one passes, the mark must go.
+KNOWN_MISSES = {
+    "kb_deadlift_side_a_01.mp4": "issue 13: a borderline hinge read as a squat (family rule's thresholds)",
+    "deadlift_side_good_02.mp4": "issue 15: a neutral deadlift flagged for lumbar extension (set-up frames)",
+}
 
 
 @cache
@@ -27,7 +33,10 @@ def _report(clip: str) -> Report:
     return analyze(footage_dir() / clip)
 
 
-@pytest.mark.parametrize("clip", CLIPS)
+@pytest.mark.parametrize("clip", [
+    pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[c])) if c in KNOWN_MISSES else c
+    for c in CLIPS
+])
 def test_clip_reps_family_and_flags_match_the_manifest(footage, clip: str) -> None:
     exp = expectations()[clip]
     r = _report(clip)
