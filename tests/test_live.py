@@ -81,8 +81,12 @@ def test_live_agrees_with_the_recorded_analysis_and_sounds_the_zone(footage, tmp
     analysis of every frame, and the cue track has a rising chime where the knee enters the
     target zone and a falling one where it leaves, as the recorded knee angle puts them."""
     wav = tmp_path / "cues.wav"
+    # At half pace: on two cores busy with the rest of the suite, full pace dropped enough frames
+    # to move zone seconds 12.4% (2.6% on a quiet machine); at half pace a busy machine processes
+    # about the frames a quiet one does at full pace. Throughput is bench/speed.py's to measure;
+    # this checks that the streaming analysis agrees with the recorded one.
     session = run_live(LiveOptions(
-        source=str(footage / f"{CLIP}.mp4"), headless=True, mute=True,
+        source=str(footage / f"{CLIP}.mp4"), speed=0.5, headless=True, mute=True,
         target="biceps_femoris_short", cues_wav=str(wav),
     ))
     assert session.end == "ended" and session.error is None
