@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import os
 import struct
+import subprocess
 import time
 from pathlib import Path
 
@@ -424,3 +425,55 @@ def test_skip_goes_on_with_the_same_timestamps_and_frames() -> None:
         assert vf.skip(5) == 0 and not vf.ended_early
     assert [t for t, _ in rest] == [t for t, _ in read[100:]]
     assert np.array_equal(rest[0][1], read[100][1])
+
+
+# --- trimmed without re-encoding: an MP4 edit list hides the stored frames before the cut ------
+
+
+def _trimmed(tmp_path: Path, cut_s: float, faststart: bool = False, noise: bool = False) -> Path:
+    """A long-GOP H.264 clip of N_FRAMES*2 frames cut at ``cut_s`` with ``ffmpeg -ss -c copy``, as
+    phones and editors trim: the frames from the keyframe before the cut stay stored, an edit list
+    hides them."""
+    import imageio_ffmpeg
+
+    ff = imageio_ffmpeg.get_ffmpeg_exe()
+    src = _write(tmp_path / "src.mp4", "mp4v", n=2 * N_FRAMES, noise=noise)
+    gop = tmp_path / "gop.mp4"
+    subprocess.run([ff, "-y", "-loglevel", "error", "-i", str(src), "-c:v", "libx264", "-g", "1000",
+                    "-pix_fmt", "yuv420p", str(gop)], check=True, timeout=120)
+    out = tmp_path / "trimmed.mp4"
+    flags = ["-movflags", "+faststart"] if faststart else []
+    subprocess.run([ff, "-y", "-loglevel", "error", "-ss", str(cut_s), "-i", str(gop), "-c", "copy", *flags,
+                    str(out)], check=True, timeout=120)
+    assert b"elst" in out.read_bytes()
+    return out
+
+
+def test_a_trimmed_clip_is_read_whole_not_called_broken(tmp_path):
+    cut_s = 1.5
+    vf, t_s, frames = _read_all(_trimmed(tmp_path, cut_s))
+    shown = round((2 * N_FRAMES / FPS - cut_s) * FPS)
+    assert vf.info.n_frames_nominal == 2 * N_FRAMES  # every stored frame counted, hidden ones too
+    assert abs(vf.frames_read - shown) <= 1  # ... but only the shown ones decoded
+    assert not vf.ended_early
+    assert t_s[0] == pytest.approx(0.0, abs=1e-6) and np.all(np.diff(t_s) > 0)
+    assert _index_of(frames[0]) == round(cut_s * FPS) % (1 << N_BITS)  # the first frame shown
+
+
+def test_a_trimmed_clip_cut_short_is_still_called_broken(tmp_path):
+    whole = _trimmed(tmp_path, 1.5, faststart=True, noise=True)
+    assert not _read_all(whole)[0].ended_early
+    vf, _, _ = _read_all(_truncated(whole, tmp_path / "cut.mp4", 0.85))
+    shown = round((2 * N_FRAMES / FPS - 1.5) * FPS)
+    assert 0 < vf.frames_read < shown - 2 and vf.ended_early
+
+
+@pytest.mark.footage
+@pytest.mark.parametrize(("clip", "shown", "stored"), [("deadlift_side_bad_01.mp4", 102, 118),
+                                                       ("deadlift_side_bad_02.mp4", 140, 145)])
+def test_real_trimmed_clips_are_whole(footage, clip: str, shown: int, stored: int) -> None:
+    """Two real 1080p deadlifts cut without re-encoding (MANIFEST.md): every shown frame is read
+    and the file is not called broken, though the container stores more frames."""
+    vf, t_s, _ = _read_all(footage / clip)
+    assert (vf.frames_read, vf.info.n_frames_nominal) == (shown, stored)
+    assert not vf.ended_early and np.all(np.diff(t_s) > 0)

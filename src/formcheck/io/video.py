@@ -28,6 +28,7 @@ import cv2
 import numpy as np
 
 from formcheck.errors import CameraError, InputNotFound, NotAVideo
+from formcheck.io.mp4_header import video_duration_s
 from formcheck.types import VideoInfo
 
 FrameTransform = Callable[[np.ndarray], np.ndarray]
@@ -160,6 +161,7 @@ class VideoFile(_FrameSource):
         self._rotate_code: int | None = None
         self._pending: deque[tuple[float, np.ndarray]] = deque()
         self._decoded = 0
+        self._last_raw_s = math.nan  # container time of the last frame decoded
         self._exhausted = False
         self._t0_s = 0.0
         self._prev_t_s = -math.inf
@@ -240,6 +242,7 @@ class VideoFile(_FrameSource):
         if self._rotate_code is not None:
             frame = cv2.rotate(frame, self._rotate_code)
         self._decoded += 1
+        self._last_raw_s = raw_s
         return raw_s, self._deliver(frame)
 
     def __next__(self) -> tuple[float, np.ndarray]:
@@ -270,7 +273,8 @@ class VideoFile(_FrameSource):
                 self._exhausted = True
                 break
             self._decoded += 1
-            self._timestamp(_get(self._cap, cv2.CAP_PROP_POS_MSEC) / 1000.0)
+            self._last_raw_s = _get(self._cap, cv2.CAP_PROP_POS_MSEC) / 1000.0
+            self._timestamp(self._last_raw_s)
             self.frames_read += 1
             done += 1
         return done
@@ -298,12 +302,20 @@ class VideoFile(_FrameSource):
 
     @property
     def ended_early(self) -> bool:
-        """True once iteration has ended short of the stated frame count or on a decode error."""
+        """True once iteration has ended on a decode error, or short of what the file says it
+        shows: for MP4/MOV the video track's presented duration (edit lists applied: a trimmed
+        clip's hidden frames are not missing ones, io/mp4_header.py), else the stated frame count."""
         if not self._exhausted or self._pending:
             return False
+        if self.read_error:
+            return True
+        shown_s = video_duration_s(self.path)
+        if shown_s is not None and self.timestamp_source == "container" and math.isfinite(self._last_raw_s):
+            frame_s = 1.0 / self._fps_for_fallback
+            tolerance_s = _truncation_tolerance(round(shown_s / frame_s)) * frame_s
+            return self._last_raw_s + frame_s < shown_s - tolerance_s
         n = self.info.n_frames_nominal
-        short = n > 0 and self._decoded < n - _truncation_tolerance(n)
-        return short or self.read_error
+        return n > 0 and self._decoded < n - _truncation_tolerance(n)
 
 
 def open_video(path: str | os.PathLike, transform: FrameTransform | None = None) -> VideoFile:
