@@ -213,3 +213,32 @@ def test_output_into_a_missing_folder_fails_before_any_work(tmp_path: Path, opti
     r = run("analyze", str(clip), option, str(tmp_path / "no" / "such" / "out.x"), "-q")
     assert r.exit_code == 1
     assert "does not exist" in r.output and "Traceback" not in r.output
+
+
+def test_the_pose_bar_shows_on_a_terminal(tmp_path: Path) -> None:
+    """On a terminal the pose run shows its bar to the end, though each landmarker points fd 2
+    at /dev/null for a moment while it loads (a bar opened then used to stay hidden)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    video = Path(__file__).resolve().parents[1] / "samples" / "synthetic_rdl_side.mp4"
+    primary, secondary = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "formcheck", "pose", str(video), "-o", str(tmp_path / "s.pose.npz")],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=secondary,
+    )
+    os.close(secondary)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(primary, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert proc.wait(timeout=300) == 0
+    os.close(primary)
+    assert b"pose" in seen and b"351/351" in seen, seen[-500:]

@@ -8,13 +8,15 @@ only here (``_Formcheck.invoke``). Heavy modules are imported inside commands so
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TypeVar
+from typing import TextIO, TypeVar
 
 import click
 
@@ -26,20 +28,25 @@ F = TypeVar("F", bound=Callable[..., object])
 
 
 class _Progress:
-    """A click progress bar on stderr, opened on the first frame; a context manager that closes it."""
+    """A click progress bar on stderr, opened on the first frame; a context manager that closes it.
+
+    It writes to a copy of stderr taken when it is made, before any model loads: a landmarker
+    loading in another thread points fd 2 at /dev/null for a moment (pose/mediapipe_pose.py), and
+    a bar opened then took stderr for no terminal and stayed hidden for the whole pose run."""
 
     def __init__(self, enabled: bool, label: str) -> None:
         self.enabled = enabled
         self.label = label
         self.bar = None
         self.done = 0
+        self.stream = _stderr_copy() if enabled else sys.stderr
 
     def __call__(self, done: int, expected: int) -> None:
         if not self.enabled:
             return
         if self.bar is None:
             self.bar = click.progressbar(
-                length=expected if expected > 0 else None, label=self.label, file=sys.stderr,
+                length=expected if expected > 0 else None, label=self.label, file=self.stream,
                 show_pos=True,
             )
             self.bar.__enter__()
@@ -50,12 +57,24 @@ class _Progress:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
+        if self.stream is not sys.stderr:
+            self.stream.close()
+            self.stream = sys.stderr
 
     def __enter__(self) -> _Progress:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _stderr_copy() -> TextIO:
+    """A text stream on a duplicate of stderr's file descriptor (stderr itself where it has none,
+    as under click's CliRunner)."""
+    try:
+        return os.fdopen(os.dup(sys.stderr.fileno()), "w", buffering=1, encoding=sys.stderr.encoding)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return sys.stderr
 
 
 class _Formcheck(click.Group):
