@@ -162,6 +162,7 @@ class VideoFile(_FrameSource):
         self._pending: deque[tuple[float, np.ndarray]] = deque()
         self._decoded = 0
         self._last_raw_s = math.nan  # container time of the last frame decoded
+        self._shown_s: float | None = None  # MP4/MOV: the video track's presented duration
         self._exhausted = False
         self._t0_s = 0.0
         self._prev_t_s = -math.inf
@@ -198,6 +199,7 @@ class VideoFile(_FrameSource):
             self._rotate_code = _ROTATE_CODES.get(rotation_deg)
         fps = _get(cap, cv2.CAP_PROP_FPS)
         fps = fps if fps > 0 else math.nan
+        self._shown_s = video_duration_s(path)
         count = _get(cap, cv2.CAP_PROP_FRAME_COUNT)
         n_frames = int(count) if count > 0 else -1
 
@@ -309,7 +311,7 @@ class VideoFile(_FrameSource):
             return False
         if self.read_error:
             return True
-        shown_s = video_duration_s(self.path)
+        shown_s = self._shown_s
         if shown_s is not None and self.timestamp_source == "container" and math.isfinite(self._last_raw_s):
             frame_s = 1.0 / self._fps_for_fallback
             tolerance_s = _truncation_tolerance(round(shown_s / frame_s)) * frame_s

@@ -61,20 +61,28 @@ def _open_mediapipe(cfg: PoseConfig) -> Poser:
 _OPENERS: dict[str, Callable[[PoseConfig], Poser]] = {"mediapipe": _open_mediapipe}
 
 
-def open_poser(cfg: PoseConfig) -> Poser:
-    """A new Poser of the backend ``cfg.backend`` names (raises InvalidOption, ModelError)."""
+def _known(cfg: PoseConfig) -> str:
+    """``cfg.backend``, or InvalidOption naming the backends there are."""
     if cfg.backend not in _OPENERS:
         raise InvalidOption(f"unknown pose backend {cfg.backend!r}; choose one of {', '.join(POSE_BACKENDS)}")
-    return _OPENERS[cfg.backend](cfg)
+    return cfg.backend
+
+
+def open_poser(cfg: PoseConfig) -> Poser:
+    """A new Poser of the backend ``cfg.backend`` names (raises InvalidOption, ModelError)."""
+    return _OPENERS[_known(cfg)](cfg)
+
+
+def mediapipe_layout(model: Path) -> KeypointLayout:
+    """MediaPipe's 33 landmarks, found by the model file ``model``."""
+    return KeypointLayout(NAMES, "mediapipe", model.name, file_sha256(model))
 
 
 def layout_for(cfg: PoseConfig) -> KeypointLayout:
     """The keypoint layout ``cfg``'s backend and model deliver, without loading the model
-    (raises ModelError if the model file is missing)."""
-    if cfg.backend == "mediapipe":
-        model = model_file(cfg, cfg.mediapipe.bundled_model)
-        return KeypointLayout(NAMES, "mediapipe", model.name, file_sha256(model))
-    raise InvalidOption(f"unknown pose backend {cfg.backend!r}; choose one of {', '.join(POSE_BACKENDS)}")
+    (raises InvalidOption for an unknown backend, ModelError if the model file is missing)."""
+    _known(cfg)  # the one backend there is so far:
+    return mediapipe_layout(model_file(cfg, cfg.mediapipe.bundled_model))
 
 
 def can_split(cfg: PoseConfig) -> bool:

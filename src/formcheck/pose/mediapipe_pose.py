@@ -14,7 +14,7 @@ import numpy as np
 from formcheck import skeleton as sk
 from formcheck.config import PoseConfig
 from formcheck.errors import ModelError
-from formcheck.pose.backend import layout_for, model_file
+from formcheck.pose.backend import mediapipe_layout, model_file
 from formcheck.pose.outline import outline_offsets_px
 from formcheck.types import PoseCandidate
 
@@ -85,7 +85,7 @@ class MediaPipePose:
         self.cfg = cfg
         mc = cfg.mediapipe
         model = resolve_model(cfg)
-        self.layout = layout_for(cfg)
+        self.layout = mediapipe_layout(model)
         options = PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(model)),
             running_mode=RunningMode.VIDEO,
