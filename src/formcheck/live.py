@@ -108,7 +108,7 @@ def run_live(
     from formcheck.io.live_source import open_live  # looked up when called: tests replace it
 
     cfg = cfg or Config()
-    source = frames or open_live(options.camera, options.source, options.speed, cfg.live.max_side_px)
+    source = frames or open_live(options.camera, options.source, options.speed, cfg.live.max_side_px, start=False)
     run = _Run(options, cfg, source, say)
     try:
         run.open()
@@ -156,6 +156,7 @@ class _Run:
     def loop(self, stop: threading.Event | None) -> None:
         """Process frames until the session ends (``self.end`` says why), timing the loop."""
         posers = LivePosers(self.source, self.cfg.pose, workers_for(self.cfg.pose), GET_TIMEOUT_S)
+        self.source.start()  # once the models are loaded: a file plays from its first frame
         with posers, open_player(self.options.mute) as player:
             self._tell(player)
             self.sound = "on" if player.available else ("muted" if self.options.mute else "off")

@@ -19,6 +19,7 @@ from formcheck.analysis.reps import (
     segment_reps,
 )
 from formcheck.analysis.smoothing import mean_present, smooth_measures
+from formcheck.analysis.tracking import TOO_SMALL
 from formcheck.analysis.view import estimate_view
 from formcheck.analysis.zones import zone_seconds
 from formcheck.config import EXERCISE_FAMILIES, Config, ScoreConfig
@@ -98,11 +99,12 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
     n = len(pose)
     coverage = float(np.mean(pose.detected)) if n else 0.0
     if n == 0 or coverage < cfg.score.min_coverage:
+        small = [note for note in pose.notes if TOO_SMALL in note]
         raise NoPersonFound(
             f"no person found in {pose.source or 'the video'}"
             if coverage == 0
             else f"a person was found in only {coverage:.0%} of frames of {pose.source or 'the video'}",
-            hint="film the whole body, side-on, in good light",
+            hint=small[0] if small else "film the whole body, side-on, in good light",
         )
     view = estimate_view(pose, cfg.measure)
     m = smooth_measures(compute_measures(pose, cfg.measure, view), cfg.smooth)
@@ -151,6 +153,7 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
     rep_zones = tuple(LegZones.total([s.zones[k] for s in scores], heads) for k in range(2))
     toe_bias = _set_toe_bias(m, scores, cfg)
     _coverage_warnings(m, view.view, warnings)
+    warnings.extend(absence_warnings(pose.t_s, pose.detected, cfg.score))
     report = Report(
         source=pose.source, duration_s=float(t[-1] - t[0]) if n > 1 else 0.0, n_frames=n,
         width_px=pose.width_px, height_px=pose.height_px, view=view, family=family,
@@ -237,6 +240,32 @@ def _set_toe_bias(m: Measures, scores: list[RepScore], cfg: Config) -> str:
         return toe_bias_word(float(np.median(vals)) if vals else float("nan"), cfg.score)
     toe = m.toe_deg.values
     return toe_bias_word(float(np.nanmedian(toe)) if np.isfinite(toe).any() else float("nan"), cfg.score)
+
+
+def absence_warnings(t_s: np.ndarray, detected: np.ndarray, cfg: ScoreConfig) -> list[str]:
+    """A warning when the lifter was missing from a real part of the set (walked out of frame,
+    hidden, the camera knocked): the spans of at least ``cfg.absent_span_s`` without them, when
+    they add up to ``cfg.absent_warn_frac`` of the clip or more."""
+    n = len(t_s)
+    if n < 2:
+        return []
+    frame_s = float(np.median(np.diff(t_s)))
+    spans = [(float(t_s[a]), float(t_s[b - 1]) + frame_s) for a, b in runs(~detected)]
+    spans = [(a, b) for a, b in spans if b - a >= cfg.absent_span_s]
+    total_s = float(t_s[-1] - t_s[0]) + frame_s
+    missing_s = sum(b - a for a, b in spans)
+    if not spans or missing_s < cfg.absent_warn_frac * total_s:
+        return []
+    where = ", ".join(f"{a:.1f}-{b:.1f} s" for a, b in spans[:3]) + (", ..." if len(spans) > 3 else "")
+    return [f"the lifter was out of view or not found for {missing_s:.1f} s of {total_s:.1f} s ({where}): "
+            "reps there are not counted or measured"]
+
+
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) index pairs of the runs of True in ``mask``."""
+    m = np.concatenate([[False], np.asarray(mask, dtype=bool), [False]])
+    edges = np.flatnonzero(np.diff(m.astype(np.int8)))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
 def _coverage_warnings(m: Measures, view: str, warnings: list[str]) -> None:

@@ -21,6 +21,8 @@ from formcheck.skeleton import MEDIAPIPE_POSE, KeypointLayout
 from formcheck.types import PoseCandidate, PoseSequence
 
 TRUNK = (*sk.SHOULDER, *sk.HIP)
+_too_small = (np.full(2, np.nan), 1.0)  # centre_scale of a person left out: matches nothing
+TOO_SMALL = "too small to pose reliably"  # in the note that says people were left out for size
 
 
 def centre_scale(c: PoseCandidate) -> tuple[np.ndarray, float]:
@@ -44,16 +46,36 @@ class Track:
         self.last_centre, self.last_scale, self.last_t = centre, scale, t
 
 
+STANDING_PER_CHAIN = 1.3  # standing height / shoulder-hip-knee-ankle path (stored footage, p90)
+
+
+def height_px(c: PoseCandidate, width_px: int, height_px: int) -> float:
+    """How tall a person would stand in the image, in whatever posture: their shoulder-hip-knee-
+    ankle path (mean of both sides) times STANDING_PER_CHAIN, on landmarks clipped to the frame
+    (the model places points beyond the edges, so an 8-px video can hold a "100-px" body). The
+    path varies 4-5% over a squat or a hinge where the box around the body varies 20%."""
+    xy = np.clip(c.xy_px, 0.0, [float(width_px), float(height_px)])
+    chain = [
+        sum(float(np.hypot(*(xy[a] - xy[b]))) for a, b in ((sho, hip), (hip, knee), (knee, ankle)))
+        for sho, hip, knee, ankle in zip(sk.SHOULDER, sk.HIP, sk.KNEE, sk.ANKLE)
+    ]
+    length = np.nanmean(chain) if np.isfinite(chain).any() else 0.0
+    return float(STANDING_PER_CHAIN * length)
+
+
 def link_tracks(
-    t_s: np.ndarray, candidates: Sequence[list[PoseCandidate]], cfg: TrackConfig
+    t_s: np.ndarray, candidates: Sequence[list[PoseCandidate]], cfg: TrackConfig,
+    size_wh: tuple[int, int] | None = None,
 ) -> list[Track]:
-    """Greedy frame-to-frame association with a distance gate in torso lengths."""
+    """Greedy frame-to-frame association with a distance gate in torso lengths. Given the
+    frame's ``size_wh``, people shorter than ``cfg.min_person_px`` are left out (too small to pose)."""
     tracks: list[Track] = []
     active: list[Track] = []
     for f, cands in enumerate(candidates):
         t = float(t_s[f])
         active = [tr for tr in active if t - tr.last_t <= cfg.max_gap_s]
-        cs = [centre_scale(c) for c in cands]
+        cs = [_too_small if size_wh and height_px(c, *size_wh) < cfg.min_person_px else centre_scale(c)
+              for c in cands]
         pairs = []
         for ti, tr in enumerate(active):
             for ci, (centre, _scale) in enumerate(cs):
@@ -87,17 +109,19 @@ def _track_score(tr: Track, t_s: np.ndarray, candidates: Sequence[list[PoseCandi
 
 
 def select_lifter(
-    t_s: np.ndarray, candidates: Sequence[list[PoseCandidate]], cfg: TrackConfig
+    t_s: np.ndarray, candidates: Sequence[list[PoseCandidate]], cfg: TrackConfig,
+    size_wh: tuple[int, int] | None = None,
 ) -> tuple[list[int | None], list[str]]:
-    """For each frame, the index of the lifter's candidate (or None), plus notes for the report."""
+    """For each frame, the index of the lifter's candidate (or None), plus notes for the report.
+    Given the frame's ``size_wh``, people too small to pose are never picked (and said so)."""
     n = len(candidates)
     tracks = [
-        tr for tr in link_tracks(t_s, candidates, cfg)
+        tr for tr in link_tracks(t_s, candidates, cfg, size_wh)
         if t_s[tr.frames[-1]] - t_s[tr.frames[0]] >= min(cfg.min_track_s, _span(t_s) / 2)
     ]
     picks: list[int | None] = [None] * n
     if not tracks:
-        return picks, []
+        return picks, _small_notes(candidates, cfg, size_wh, [])
     scores = [_track_score(tr, t_s, candidates) for tr in tracks]
     order = np.argsort(scores)[::-1]
     chosen = [tracks[order[0]]]
@@ -120,7 +144,29 @@ def select_lifter(
             f"{len(others)} other person track(s) ({other_s:.1f} s in all) were ignored; "
             "the lifter was taken to be the person moving most"
         )
-    return picks, notes
+    return picks, notes + _small_notes(candidates, cfg, size_wh, [
+        candidates[f][p] for f, p in enumerate(picks) if p is not None
+    ])
+
+
+def _small_notes(
+    candidates: Sequence[list[PoseCandidate]], cfg: TrackConfig, size_wh: tuple[int, int] | None,
+    lifter: list[PoseCandidate],
+) -> list[str]:
+    """Notes on people too small: ignored ones (when no lifter was found), or a small lifter."""
+    if not size_wh:
+        return []
+    if not lifter:
+        small = sum(any(height_px(c, *size_wh) < cfg.min_person_px for c in cands) for cands in candidates)
+        if not small:
+            return []
+        return [f"people were detected in {small} frame(s) but under {cfg.min_person_px:.0f} px tall, "
+                f"{TOO_SMALL}; film closer or at a higher resolution"]
+    tall = float(np.median([height_px(c, *size_wh) for c in lifter]))
+    if tall >= cfg.small_person_px:
+        return []
+    return [f"the lifter is only {tall:.0f} px tall in the frame: angles are less accurate (knee error "
+            f"about doubles below {cfg.small_person_px:.0f} px); film closer or at a higher resolution"]
 
 
 def _span(t_s: np.ndarray) -> float:
@@ -161,7 +207,7 @@ def build_sequence(
 ) -> PoseSequence:
     """Assemble the lifter's PoseSequence from per-frame candidates in ``layout``."""
     n, p = len(candidates), layout.n
-    picks, notes = select_lifter(np.asarray(t_s, dtype=np.float64), candidates, cfg)
+    picks, notes = select_lifter(np.asarray(t_s, dtype=np.float64), candidates, cfg, (width_px, height_px))
     xy = np.full((n, p, 2), np.nan, np.float32)
     z = np.full((n, p), np.nan, np.float32)
     vis = np.zeros((n, p), np.float32)

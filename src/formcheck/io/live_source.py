@@ -59,7 +59,9 @@ class LatestFrame:
         self._thread = threading.Thread(target=self._run, name="formcheck-frames", daemon=True)
 
     def start(self) -> LatestFrame:
-        self._thread.start()
+        """Start reading (a file's clock starts with its first frame); starting twice is fine."""
+        if not self._thread.is_alive() and self._thread.ident is None:
+            self._thread.start()
         return self
 
     def _run(self) -> None:
@@ -111,6 +113,12 @@ class LatestFrame:
     def stop(self) -> None:
         """Stop reading (the source is closed by the thread); waits briefly for it."""
         self._stop.set()
+        if self._thread.ident is None:  # never started: nothing reads it
+            self.source.close()
+            with self._cond:
+                self.end = self.end or "stopped"
+                self._cond.notify_all()
+            return
         self._thread.join(timeout=2.0)
 
     def __enter__(self) -> LatestFrame:
@@ -122,11 +130,14 @@ class LatestFrame:
 
 def open_live(
     camera: int | None = None, path: str | None = None, speed: float = 1.0,
-    max_side_px: int | None = None,
+    max_side_px: int | None = None, start: bool = True,
 ) -> LatestFrame:
-    """A started LatestFrame over camera ``camera`` or the file ``path`` played at real pace
-    (times ``speed``), frames shrunk to ``max_side_px``. Raises the io errors (CameraError,
-    InputNotFound, NotAVideo)."""
+    """A LatestFrame over camera ``camera`` or the file ``path`` played at real pace (times
+    ``speed``), frames shrunk to ``max_side_px``; started unless ``start`` is False (live mode
+    starts it once the pose model is loaded, so a file's first seconds are not played to no one).
+    Raises the io errors (CameraError, InputNotFound, NotAVideo)."""
     if path is not None:
-        return LatestFrame(open_video(path), paced=True, speed=speed, max_side_px=max_side_px).start()
-    return LatestFrame(open_camera(camera or 0), paced=False, max_side_px=max_side_px).start()
+        frames = LatestFrame(open_video(path), paced=True, speed=speed, max_side_px=max_side_px)
+    else:
+        frames = LatestFrame(open_camera(camera or 0), paced=False, max_side_px=max_side_px)
+    return frames.start() if start else frames
