@@ -1,6 +1,6 @@
 """`python -m formcheck`: the same as the `formcheck` command."""
 
-from formcheck.cli import main
+from formcheck.entry import run
 
 if __name__ == "__main__":
-    main(prog_name="formcheck")
+    run()

@@ -7,7 +7,7 @@ Heavy imports (OpenCV, MediaPipe) happen inside the functions that need them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,7 @@ import numpy as np
 from formcheck.analysis.pipeline import analyze_pose
 from formcheck.analysis.tracking import build_sequence
 from formcheck.config import Config
+from formcheck.errors import Interrupted, NoPersonFound
 from formcheck.io.landmarks import is_pose_file, load_pose
 from formcheck.types import PoseSequence, Report
 
@@ -55,13 +56,22 @@ def _tracked(found: Detections, width_px: int, height_px: int, cfg: Config, sour
     return pose
 
 
-def estimate_pose(
+@dataclass
+class PoseRun:
+    """The lifter's pose for a video file, and how the run over it ended."""
+
+    pose: PoseSequence
+    ended_early: bool = False  # the file broke off before its end; the pose covers what decoded
+    interrupted: bool = False  # Ctrl-C (or SIGTERM, in the CLI) stopped it; the frames posed are kept
+
+
+def pose_video(
     path: str | Path,
     cfg: Config | None = None,
     progress: Progress | None = None,
     transform: Callable[[np.ndarray], np.ndarray] | None = None,
-) -> tuple[PoseSequence, bool]:
-    """Pose for a whole video file. Returns the sequence and whether the video ended early.
+) -> PoseRun:
+    """Pose for a whole video file, and whether it broke off or was interrupted.
 
     The frames are posed by two landmarkers in two threads when the machine has two cores, with
     the same result as one (pose/runner.py)."""
@@ -71,14 +81,24 @@ def estimate_pose(
     found = detect_video(path, cfg.pose, progress, transform)
     info = found.info
     pose = _tracked(found, info.width_px, info.height_px, cfg, str(path))
-    if found.interrupted:
-        return pose, True
     if found.ended_early:
         pose.notes.append(
             f"the video broke off after {len(pose)} of {info.n_frames_nominal} frames; "
             "this report covers what was decoded"
         )
-    return pose, found.ended_early
+    return PoseRun(pose, found.ended_early, found.interrupted)
+
+
+def estimate_pose(
+    path: str | Path,
+    cfg: Config | None = None,
+    progress: Progress | None = None,
+    transform: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> tuple[PoseSequence, bool]:
+    """Pose for a whole video file. Returns the sequence and whether it stopped before the
+    video's end (the file broke off, or Ctrl-C): :func:`pose_video` tells the two apart."""
+    run = pose_video(path, cfg, progress, transform)
+    return run.pose, run.ended_early or run.interrupted
 
 
 def analyze_with_pose(
@@ -90,17 +110,34 @@ def analyze_with_pose(
     progress: Progress | None = None,
     transform: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> tuple[Report, PoseSequence]:
-    """Like :func:`analyze`, also returning the tracked pose (to save or re-analyse)."""
+    """Like :func:`analyze`, also returning the tracked pose (to save or re-analyse).
+
+    After a Ctrl-C the frames posed so far are analysed (``report.interrupted``); raises
+    Interrupted instead when they are too few to analyse."""
     cfg = config or Config()
     if model is not None:
         cfg = replace(cfg, pose=replace(cfg.pose, model_path=Path(model)))
     if is_pose_file(path):
-        pose, truncated = load_pose(path), False
+        run = PoseRun(load_pose(path))
     else:
-        pose, truncated = estimate_pose(path, cfg, progress, transform)
-    report = analyze_pose(pose, cfg, exercise)
-    report.truncated = truncated
-    return report, pose
+        run = pose_video(path, cfg, progress, transform)
+    try:
+        report = analyze_pose(run.pose, cfg, exercise)
+    except NoPersonFound as exc:
+        if not run.interrupted:
+            raise
+        raise Interrupted(
+            f"interrupted after {_seconds(run.pose):.1f} s of {path} ({len(run.pose)} frames), too "
+            "soon to analyse; nothing was written"
+        ) from exc
+    report.truncated = run.ended_early
+    report.interrupted = run.interrupted
+    return report, run.pose
+
+
+def _seconds(pose: PoseSequence) -> float:
+    """Seconds of video posed (first to last frame)."""
+    return float(pose.t_s[-1] - pose.t_s[0]) if len(pose) > 1 else 0.0
 
 
 def analyze(

@@ -21,7 +21,7 @@ from typing import TextIO, TypeVar
 import click
 
 from formcheck.config import EXERCISE_ALIASES, EXERCISE_FAMILIES, TARGET_ALIASES, ZONES, Config
-from formcheck.errors import FormcheckError
+from formcheck.errors import FormcheckError, Interrupted
 from formcheck.version import __version__
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -79,11 +79,20 @@ def _stderr_copy() -> TextIO:
 
 class _Formcheck(click.Group):
     """The one place library errors become messages: ``formcheck: error: <message>`` on stderr
-    and the error's own exit code (formcheck.errors)."""
+    and the error's own exit code (formcheck.errors). A Ctrl-C that nothing below turned into
+    errors.Interrupted (one during start-up or the model's load) says so the same way. While a
+    command runs, the native libraries' log lines are kept off the terminal
+    (io/native_stderr.py)."""
 
     def invoke(self, ctx: click.Context) -> object:
+        from formcheck.io.native_stderr import native_stderr_silenced
+
         try:
-            return super().invoke(ctx)
+            with native_stderr_silenced():
+                try:
+                    return super().invoke(ctx)
+                except KeyboardInterrupt:
+                    raise Interrupted(Interrupted.EARLY) from None
         except FormcheckError as exc:
             click.echo(f"formcheck: error: {exc}", err=True)
             sys.exit(exc.exit_code)
@@ -128,7 +137,7 @@ def _head(_ctx: click.Context, _param: click.Parameter, target: str | None) -> s
 
 
 model_option = click.option(
-    "--model", "config", type=click.Path(dir_okay=False), default=None, callback=_config,
+    "--model", "config", type=click.Path(readable=False), default=None, callback=_config,
     help="A MediaPipe pose_landmarker .task file (default: the bundled full model).",
 )
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
@@ -166,7 +175,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("path", type=click.Path())
+@click.argument("path", type=click.Path(readable=False))
 @exercise_option
 @json_option("the")
 @click.option("--csv", "csv_out", metavar="FILE", help="Write one CSV row per frame.")
@@ -189,12 +198,13 @@ def analyze(
         json=json_out, csv=csv_out, report=report_out, video=video_out, pose=save_pose, summary=not quiet
     )
     outputs.check(path)  # before the pose model runs, not after
-    with _Progress(not quiet, "pose") as progress:
-        report, pose = analyze_with_pose(path, exercise=exercise, config=config, progress=progress)
-    write_outputs(
-        report, pose, path, outputs, config=config, progress=_bars(quiet), say=_say(quiet), warn=_warn,
-        out=click.echo,
-    )
+    with _term_interrupts():
+        with _Progress(not quiet, "pose") as progress:
+            report, pose = analyze_with_pose(path, exercise=exercise, config=config, progress=progress)
+        write_outputs(
+            report, pose, path, outputs, config=config, progress=_bars(quiet), say=_say(quiet), warn=_warn,
+            out=click.echo,
+        )
 
 
 @main.command()
@@ -272,18 +282,40 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
             signal.signal(sig, h)
 
 
+@contextmanager
+def _term_interrupts() -> Iterator[None]:
+    """SIGTERM (`kill`, a service manager) stops a recorded set's run as Ctrl-C does: what was
+    measured is analysed and written, and the exit code says it was interrupted."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):  # noqa: ANN001, ANN202, ARG001
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
 @main.command()
-@click.argument("video", type=click.Path())
+@click.argument("video", type=click.Path(readable=False))
 @click.option("--output", "-o", required=True, metavar="FILE.pose.npz", help="Where to save the pose.")
 @model_option
 @quiet_option
 def pose(video: str, output: str, config: Config, quiet: bool) -> None:
     """Run the pose model once and save the lifter's landmarks, for analysis without the model."""
-    from formcheck.api import estimate_pose
+    from formcheck.api import pose_video
     from formcheck.outputs import Outputs, write_pose_outputs
 
     outputs = Outputs(pose=output, summary=not quiet)
     outputs.check()
-    with _Progress(not quiet, "pose") as progress:
-        seq, truncated = estimate_pose(video, config, progress)
-    write_pose_outputs(seq, video, outputs, truncated=truncated, out=click.echo)
+    with _term_interrupts():
+        with _Progress(not quiet, "pose") as progress:
+            run = pose_video(video, config, progress)
+        write_pose_outputs(run.pose, video, outputs, truncated=run.ended_early, interrupted=run.interrupted,
+                           out=click.echo)

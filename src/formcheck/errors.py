@@ -56,6 +56,17 @@ class CameraError(FormcheckError):
     exit_code = 8
 
 
+class Interrupted(FormcheckError):
+    """Ctrl-C or SIGTERM stopped the work; what was measured before it was saved (the message
+    says what). 128 + SIGINT, as shells report a process Ctrl-C ended. (A Ctrl-C that lands in
+    code an extension module runs through PyRun_String, as while OpenCV or MediaPipe load, makes
+    CPython end the process by SIGINT instead, after formcheck's message: a shell shows 130 all
+    the same; Python's subprocess shows -2.)"""
+
+    exit_code = 130
+    EARLY = "interrupted before anything was measured; nothing was written"  # start-up, model load
+
+
 class InvalidOption(FormcheckError):
     """A setting is out of range or names something that does not exist."""
 

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from formcheck.config import Config
-from formcheck.errors import FormcheckError, InvalidOption, PartialVideo
+from formcheck.errors import FormcheckError, Interrupted, InvalidOption, NoPersonFound, PartialVideo
 from formcheck.io.landmarks import SUFFIX, is_pose_file, save_pose
 from formcheck.report.csv_report import to_csv
 from formcheck.report.json_report import to_json
@@ -104,28 +104,49 @@ def write_outputs(
 ) -> None:
     """Write a recorded set's outputs: the pose file, JSON, CSV, the summary, then the page and
     the annotated video (see :func:`_page_and_video` for their order). ``source``: the video or
-    pose file analysed. Raises PartialVideo, after writing everything, when the video was not
-    read to the end (``report.truncated``)."""
-    if outputs.pose:
-        write_pose(pose, outputs.pose)
-    if outputs.json:
-        _write_text(to_json(report), outputs.json, out)
-    if outputs.csv:
-        _write_text(to_csv(report), outputs.csv, out)
-    if outputs.summary and not outputs.to_stdout:
-        out(to_text(report))
-    _page_and_video(report, pose, source, outputs, config, progress, say, warn, out)
+    pose file analysed. After writing everything, raises Interrupted when Ctrl-C cut the pose run
+    short (``report.interrupted``), PartialVideo when the video was not read to the end
+    (``report.truncated``); Interrupted, naming what was written, for a Ctrl-C while writing."""
+    written: list[str] = []
+    try:
+        if outputs.pose:
+            write_pose(pose, outputs.pose)
+            written.append(outputs.pose)
+        if outputs.json:
+            _write_text(to_json(report), outputs.json, out, written)
+        if outputs.csv:
+            _write_text(to_csv(report), outputs.csv, out, written)
+        if outputs.summary and not outputs.to_stdout:
+            out(to_text(report))
+        _page_and_video(report, pose, source, outputs, config, progress, say, warn, out, written)
+    except KeyboardInterrupt:
+        raise Interrupted(f"interrupted while writing the outputs; {_kept(written)}") from None
+    except Interrupted as exc:
+        raise Interrupted(f"{exc.message}; {_kept(written)}") from None
     if outputs.report and outputs.report != STDOUT:
         say(f"report written to {outputs.report}")
+    if report.interrupted:
+        raise Interrupted(
+            f"interrupted after {report.duration_s:.1f} s of {source} ({report.n_frames} frames); "
+            f"{_kept(written, 'covering them')}"
+        )
     if report.truncated:
         raise PartialVideo(
             f"{source} was not read to the end; the report covers the {report.n_frames} frames measured"
         )
 
 
+def _kept(written: list[str], what: str = "") -> str:
+    """What an interrupted command still wrote, in words."""
+    files = list(dict.fromkeys(written))
+    if not files:
+        return "nothing was written"
+    return f"written {what + ' ' if what else ''}before it: {', '.join(files)}"
+
+
 def _page_and_video(
     report: Report, pose: PoseSequence, source: str | Path, outputs: Outputs, config: Config | None,
-    progress: ProgressBar, say: Say, warn: Say, out: Say,
+    progress: ProgressBar, say: Say, warn: Say, out: Say, written: list[str],
 ) -> None:
     """The HTML page and the annotated video (a second pass over the frames). With both, the page
     is written first without stills, so an interrupted video loses nothing else, and then again
@@ -133,18 +154,19 @@ def _page_and_video(
     comes once, at the end."""
     page, video = outputs.report, outputs.video
     if page and not (video and page == STDOUT):
-        _write_text(html_report(report, video=None if video else source), page, out)
+        _write_text(html_report(report, video=None if video else source), page, out, written)
     if not video:
         return
     stills = dict.fromkeys(still_times_s(report), b"") if page else None
     with progress("video") as bar:
         result = write_annotated_video(source, pose, report, video, progress=bar, config=config, stills=stills)
+    written.append(str(result.path))
     if result.warning:
         warn(result.warning)
     say(f"annotated video written to {result.path} ({result.codec})")
     taken = {t: jpg for t, jpg in (stills or {}).items() if jpg}
     if page and (taken or page == STDOUT):
-        _write_text(html_report(report, stills=taken), page, out)
+        _write_text(html_report(report, stills=taken), page, out, written)
 
 
 def save_session(session: LiveSession, outputs: Outputs, *, say: Say = silent, out: Say = write_stdout) -> None:
@@ -171,6 +193,12 @@ def save_session(session: LiveSession, outputs: Outputs, *, say: Say = silent, o
             out(to_text(report))
     if session.error:
         raise session.error
+    if report is None:
+        asked = [f for f in (outputs.json, outputs.report, outputs.pose) if f and f != STDOUT]
+        unwritten = f"; not written: {', '.join(asked)}" if asked else ""
+        if session.end == "interrupted":
+            raise Interrupted(f"stopped before the first frame was analysed{unwritten}")
+        raise NoPersonFound(f"the session ended before any frame was analysed{unwritten}")
 
 
 def _session_stills(session: LiveSession, report: Report) -> dict[float, bytes] | None:
@@ -186,16 +214,28 @@ def _session_stills(session: LiveSession, report: Report) -> dict[float, bytes] 
 
 
 def write_pose_outputs(
-    pose: PoseSequence, source: str | Path, outputs: Outputs, *, truncated: bool = False, out: Say = write_stdout,
+    pose: PoseSequence, source: str | Path, outputs: Outputs, *, truncated: bool = False,
+    interrupted: bool = False, out: Say = write_stdout,
 ) -> None:
-    """``formcheck pose``: the pose file, a line saying what it holds (``outputs.summary``), and
-    PartialVideo after saving when the video broke off early (``truncated``)."""
-    if outputs.pose:
-        write_pose(pose, outputs.pose)
-        if outputs.summary:
-            out(f"saved {len(pose)} frames ({pose.detected.mean():.0%} with the lifter) to {outputs.pose}")
+    """``formcheck pose``: the pose file, a line saying what it holds (``outputs.summary``), then
+    Interrupted after saving when Ctrl-C cut the run short (``interrupted``), PartialVideo when
+    the video broke off early (``truncated``)."""
+    try:
+        if outputs.pose:
+            write_pose(pose, outputs.pose)
+            if outputs.summary:
+                out(f"saved {len(pose)} frames ({_share(pose.detected)} with the lifter) to {outputs.pose}")
+    except KeyboardInterrupt:
+        raise Interrupted(f"interrupted while writing {outputs.pose}; it was not written") from None
+    if interrupted:
+        saved = f"saved the {len(pose)} frames posed before it" if outputs.pose else "nothing was written"
+        raise Interrupted(f"interrupted part-way through {source}; {saved}")
     if truncated:
         raise PartialVideo(f"{source} broke off early; saved the {len(pose)} frames that decoded")
+
+
+def _share(mask: np.ndarray) -> str:
+    return f"{mask.mean():.0%}" if len(mask) else "0%"
 
 
 # --------------------------------------------------------------------------- the writers
@@ -231,6 +271,7 @@ def write_annotated_video(
 ) -> AnnotatedVideo:
     """Write the set with the measures drawn on every frame (a second pass over the video);
     ``stills`` keyed by time are filled with the annotated frames at those times."""
+    from formcheck.io.video_writer import partial_file
     from formcheck.render.annotated_video import annotate_video
 
     cfg = config or Config()
@@ -241,6 +282,10 @@ def write_annotated_video(
         )
     except OSError as exc:
         raise FormcheckError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    except KeyboardInterrupt:
+        part = partial_file(Path(out))
+        kept = f"the frames drawn so far are in {part}" if part.is_file() else f"{out} was not written"
+        raise Interrupted(f"interrupted while drawing the annotated video: {kept}") from None
 
 
 def write_pose(pose: PoseSequence, dest: str | Path) -> None:
@@ -248,13 +293,16 @@ def write_pose(pose: PoseSequence, dest: str | Path) -> None:
     _replace(str(dest), lambda path: save_pose(pose, path))
 
 
-def _write_text(text: str, dest: str, out: Say) -> None:
-    """``text`` to the file ``dest`` (ending in a newline), or to ``out`` for "-"."""
+def _write_text(text: str, dest: str, out: Say, written: list[str] | None = None) -> None:
+    """``text`` to the file ``dest`` (ending in a newline), or to ``out`` for "-"; the file's
+    name appended to ``written`` once it is there."""
     if dest == STDOUT:
         out(text)
         return
     text = text if text.endswith("\n") else text + "\n"
     _replace(dest, lambda path: Path(path).write_text(text, encoding="utf-8"))
+    if written is not None:
+        written.append(dest)
 
 
 def _replace(dest: str, write: Callable[[str], object]) -> None:

@@ -258,5 +258,6 @@ class Report:
     # not measured or the view cannot show it
     lumbar_ext_deg: np.ndarray = field(default_factory=lambda: np.zeros(0))
     truncated: bool = False  # the video broke off early; the report covers what was decoded
+    interrupted: bool = False  # Ctrl-C stopped the pose run; the report covers the frames before it
     zone_defs: tuple = ()  # the config.Zone windows the zone seconds were scored with
     rom_signal: str = ""  # the measure reps were segmented on ("hip_deg" or "knee_deg")

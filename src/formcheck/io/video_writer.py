@@ -7,8 +7,11 @@ A writer is a context manager, like supervision's ``VideoSink``::
             sink.write(frame)
     sink.result  # AnnotatedVideo(path, codec): .warning when the file is not H.264
 
-Leaving the block finishes the file, also when the block raised: the frames written so far stay a
-playable file (a finishing error, such as FFmpeg failing, is raised as OSError).
+The encoder writes to a hidden file beside the destination (``.NAME.<random>.part.mp4``), moved to
+the destination's name only once finished, so a video cut short never sits under the name of a
+complete one, even after kill -9. Leaving the block finishes the file; when the block raised (Ctrl-C,
+a failed read), the frames written so far are finished as ``NAME.partial.mp4`` instead
+(``sink.partial``). A finishing error, such as FFmpeg failing, is raised as OSError.
 
 Codec: H.264 so browsers and phones play it. With the optional ``imageio-ffmpeg`` package
 (``pip install 'formcheck[h264]'``; its bundled FFmpeg binary has libx264) frames are piped to that
@@ -22,15 +25,18 @@ device, so on ordinary machines the output is 'mp4v'.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
 
 import cv2
 import numpy as np
@@ -49,11 +55,16 @@ FPS_AGREE_REL = 0.001  # the container's rate is used when it matches the timest
 _Sink = TypeVar("_Sink", bound="VideoSink")
 
 
-class AnnotatedVideo(NamedTuple):
+@dataclass(frozen=True)
+class AnnotatedVideo:
     """A video written (the annotated video, a live recording): unpacks as ``(path, codec)``."""
 
     path: Path
     codec: str  # "libx264" (FFmpeg pipe), or OpenCV's fourcc: "avc1", "H264" or "mp4v"
+    partial: bool = False  # cut short: ``path`` is NAME.partial.mp4, not the destination
+
+    def __iter__(self) -> Iterator[Path | str]:
+        return iter((self.path, self.codec))
 
     @property
     def warning(self) -> str | None:
@@ -63,27 +74,69 @@ class AnnotatedVideo(NamedTuple):
 
 class VideoSink:
     """An MP4 being written: ``write(frame)`` (BGR uint8 at the size it was opened with), then
-    ``close()`` or the end of a ``with`` block finishes it (closing twice is fine)."""
+    ``close()`` or the end of a ``with`` block finishes it (closing twice is fine).
 
-    def __init__(self, path: Path, codec: str) -> None:
-        self.path = path
+    ``dest`` is where the finished video goes; the encoder writes to ``path``, a hidden file
+    beside it, until then (see the module docstring)."""
+
+    def __init__(self, dest: Path, codec: str) -> None:
+        self.dest = dest
+        self.path = part_file(dest)  # what the encoder writes; ``dest`` or the partial file once done
         self.codec = codec
+        self.partial = False
+        self._done = False
 
     def write(self, frame: np.ndarray) -> None:
         raise NotImplementedError
 
-    def close(self) -> None:
+    def _finish(self) -> None:
+        """Finish the encoder's file at ``path`` (OSError if it failed)."""
         raise NotImplementedError
+
+    def close(self) -> None:
+        """Finish the file and move it to ``dest``."""
+        self._end(partial_file(self.dest) if self.partial else self.dest)
+
+    def abandon(self) -> None:
+        """Finish the frames written so far as ``NAME.partial.mp4`` beside ``dest``."""
+        self.partial = True
+        self.close()
+
+    def _end(self, name: Path) -> None:
+        if self._done:
+            return
+        self._done = True
+        try:
+            self._finish()
+            os.replace(self.path, name)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
+            raise
+        self.path = name
 
     @property
     def result(self) -> AnnotatedVideo:
-        return AnnotatedVideo(self.path, self.codec)
+        return AnnotatedVideo(self.path, self.codec, self.partial)
 
     def __enter__(self: _Sink) -> _Sink:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abandon()
+
+
+def part_file(dest: Path) -> Path:
+    """A hidden name beside ``dest`` for a video being written (same suffix: the container)."""
+    return dest.with_name(f".{dest.stem}.{secrets.token_hex(4)}.part{dest.suffix}")
+
+
+def partial_file(dest: Path) -> Path:
+    """Where a video cut short is kept: ``NAME.partial.mp4`` beside ``dest``."""
+    return dest.with_name(f"{dest.stem}.partial{dest.suffix}")
 
 
 def bundled_ffmpeg() -> str | None:
@@ -104,18 +157,17 @@ class FfmpegH264Writer(VideoSink):
     yuv420p (what browsers decode) needs even sides: an odd side gets one black pixel of padding.
     """
 
-    def __init__(self, exe: str, path: Path, fps: float, size_wh: tuple[int, int]) -> None:
-        super().__init__(path, FFMPEG_H264)
+    def __init__(self, exe: str, dest: Path, fps: float, size_wh: tuple[int, int]) -> None:
+        super().__init__(dest, FFMPEG_H264)
         w, h = size_wh
         cmd = [
             exe, "-hide_banner", "-loglevel", "error", "-y",
             "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", f"{w}x{h}", "-r", f"{fps:.6f}", "-i", "-",
             "-an", "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", FFMPEG_H264, "-preset", "veryfast",
-            "-crf", "20", "-pix_fmt", "yuv420p", "-movflags", "+faststart", os.fspath(path),
+            "-crf", "20", "-pix_fmt", "yuv420p", "-movflags", "+faststart", os.fspath(self.path),
         ]
         self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
         self._failed = False
-        self._closed = False
 
     def write(self, frame: np.ndarray) -> None:
         if self._failed:
@@ -125,11 +177,8 @@ class FfmpegH264Writer(VideoSink):
         except BrokenPipeError:
             self._failed = True
 
-    def close(self) -> None:
+    def _finish(self) -> None:
         """End the stream and wait for FFmpeg to finish the file; OSError if it failed."""
-        if self._closed:
-            return
-        self._closed = True
         if self._proc.stdin and not self._proc.stdin.closed:
             try:
                 self._proc.stdin.close()
@@ -143,22 +192,27 @@ class FfmpegH264Writer(VideoSink):
 class OpenCvWriter(VideoSink):
     """OpenCV's writer (its FFmpeg backend) with a codec already proven to work here."""
 
-    def __init__(self, path: Path, fourcc: str, fps: float, size_wh: tuple[int, int]) -> None:
-        super().__init__(path, fourcc)
+    def __init__(self, dest: Path, fourcc: str, fps: float, size_wh: tuple[int, int]) -> None:
+        super().__init__(dest, fourcc)
         with _quiet_stderr():
-            self._writer: cv2.VideoWriter | None = _cv2_writer(os.fspath(path), fourcc, fps, size_wh)
+            self._writer: cv2.VideoWriter | None = _cv2_writer(os.fspath(self.path), fourcc, fps, size_wh)
         if not self._writer.isOpened():
-            self.close()
-            raise OSError(f"cannot write a video to {path} (check the folder exists and is writable)")
+            self._writer.release()
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
+            self._done = True
+            raise OSError(f"cannot write a video to {dest} (check the folder exists and is writable)")
 
     def write(self, frame: np.ndarray) -> None:
         if self._writer is not None:
             self._writer.write(frame)
 
-    def close(self) -> None:
+    def _finish(self) -> None:
         if self._writer is not None:
             writer, self._writer = self._writer, None
             writer.release()
+        if not self.path.is_file():
+            raise OSError(f"OpenCV wrote no video to {self.dest}")
 
 
 @contextmanager

@@ -101,8 +101,9 @@ def model_file(cfg: PoseConfig, bundled: str) -> Path:
     model = Path(given) if given else Path(__file__).resolve().parents[1] / "models" / bundled
     if not model.is_file():
         where = "" if cfg.model_path else (f" (from ${MODEL_ENV})" if given else " (the bundled model)")
+        what = "is a folder, not a model file" if model.is_dir() else "not found"
         raise ModelError(
-            f"pose model not found: {model}{where}",
+            f"pose model {what}: {model}{where}",
             hint=f"pass --model PATH, or set {MODEL_ENV}, to a MediaPipe pose_landmarker .task file",
         )
     return model

@@ -64,7 +64,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "video": {
             "duration_s": _num(report.duration_s), "frames": report.n_frames,
             "width_px": report.width_px, "height_px": report.height_px,
-            "truncated": report.truncated,
+            "truncated": report.truncated, "interrupted": report.interrupted,
         },
         "view": {
             "view": v.view, "yaw_deg": _num(v.yaw_deg, 1), "facing": v.facing,

@@ -103,6 +103,9 @@ def _header(report: Report) -> str:
     )
     trunc = ('<p class="flag">The video broke off early: this report covers only what was '
              "decoded.</p>" if report.truncated else "")
+    if report.interrupted:
+        trunc += ('<p class="flag">Stopped by the user part-way: this report covers only the first '
+                  f"{report.duration_s:.1f} s.</p>")
     return f'<header><h1>Set report: {esc(name)}</h1><p class="meta">{meta}</p>{trunc}</header>'
 
 
