@@ -14,6 +14,7 @@ import numpy as np
 from formcheck import skeleton as sk
 from formcheck.config import PoseConfig
 from formcheck.errors import ModelError
+from formcheck.pose import offline
 from formcheck.pose.backend import mediapipe_layout, model_file
 from formcheck.pose.outline import outline_offsets_px
 from formcheck.types import PoseCandidate
@@ -73,6 +74,7 @@ class MediaPipePose:
     def __init__(self, cfg: PoseConfig) -> None:
         os.environ.setdefault("GLOG_minloglevel", "2")
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        offline.prepare_load()  # no network: pose/offline.py
         import mediapipe as mp
         from mediapipe.tasks.python import BaseOptions
         from mediapipe.tasks.python.vision import (
@@ -95,11 +97,14 @@ class MediaPipePose:
             min_tracking_confidence=mc.min_tracking_confidence,
             output_segmentation_masks=mc.segmentation,
         )
-        try:
-            with _quiet_native_stderr():
-                self._landmarker = PoseLandmarker.create_from_options(options)
-        except (RuntimeError, ValueError) as exc:
-            raise ModelError(f"cannot load pose model {model}: {exc}") from exc
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(offline.uploader_disabled())
+            try:
+                with _quiet_native_stderr():
+                    self._landmarker = offline.run_without_sockets(lambda: PoseLandmarker.create_from_options(options))
+            except (RuntimeError, ValueError) as exc:
+                raise ModelError(f"cannot load pose model {model}: {exc}") from exc
+            self._offline = stack.pop_all()  # until close()
         self._last_ms = -1
         self._frames = 0
 
@@ -110,8 +115,8 @@ class MediaPipePose:
         self.close()
 
     def close(self) -> None:
-        with _quiet_native_stderr():  # mediapipe 1.2.3 logs accelerator teardown
-            self._landmarker.close()
+        with self._offline, _quiet_native_stderr():  # 1.2.3 logs accelerator teardown
+            self._landmarker.close()  # its usage-log uploader posts now: still pointed nowhere
 
     def independent_after(self, found: list[PoseCandidate]) -> bool:
         num_poses = self.cfg.mediapipe.num_poses
