@@ -15,9 +15,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from formcheck.analysis.damage import damage_warnings
+from formcheck.analysis.pipeline import analyze_pose
 from formcheck.io import video
+from formcheck.io.landmarks import load_pose, save_pose
 from formcheck.io.mp4_header import constant_frame_s
 from formcheck.io.video import open_video
+from formcheck.report.html.page import to_html
+from formcheck.report.json_report import to_dict
+from formcheck.report.text_report import to_text
+from formcheck.types import PoseSequence, Rep
 from test_video_io import _STBL, FPS, N_FRAMES, _box, _OddCapture, _parse, _write
 
 FRAME_S = 1.0 / FPS
@@ -147,3 +154,68 @@ def test_variable_rate_files_have_no_gap_damage(tmp_path):
     assert constant_frame_s(str(path)) is None
     vf, t_s = _read(path)
     assert len(t_s) == N_FRAMES and vf.damaged == []
+
+
+# --- from the pose to the report --------------------------------------------------------------
+
+POSES = Path(__file__).parent / "data" / "poses"
+
+
+def _without(pose: PoseSequence, frames: np.ndarray) -> PoseSequence:
+    """``pose`` as a damaged file would have given it: ``frames`` (one run) missing, and recorded."""
+    keep = np.setdiff1d(np.arange(len(pose)), frames)
+    lost = PoseSequence(
+        t_s=pose.t_s[keep], xy_px=pose.xy_px[keep], z_px=pose.z_px[keep], visibility=pose.visibility[keep],
+        world_m=pose.world_m[keep], back_offset_px=pose.back_offset_px[keep], n_people=pose.n_people[keep],
+        width_px=pose.width_px, height_px=pose.height_px, source=pose.source, layout=pose.layout,
+        damaged_s=np.array([[pose.t_s[frames[0] - 1], pose.t_s[frames[-1] + 1]]]),
+        damaged_frames=np.array([len(frames)], np.int32),
+    )
+    return lost
+
+
+def test_damage_inside_a_rep_is_named_in_coverage_warnings_text_and_page(tmp_path):
+    pose = _without(load_pose(POSES / "squat_side_01.pose.npz"), np.arange(175, 185))  # rep 2 turns at 180
+    report = analyze_pose(pose)
+
+    [warning] = [w for w in report.warnings if "damaged" in w]
+    assert "5.80–6.17 s" in warning and "10 frames" in warning and "inside rep 2" in warning
+    cov = to_dict(report)["coverage"]
+    assert cov["damaged_frames"] == 10 and cov["damaged_spans_s"] == [[5.8, 6.167]]
+    text = to_text(report)
+    assert "damaged: 10 frames could not be decoded, between 5.80–6.17 s" in text
+    assert f"warning: {warning}" in text
+    page = to_html(report)
+    assert "10 frames</b> could not be decoded" in page and "inside rep 2" in page
+
+    save_pose(pose, tmp_path / "d.pose.npz")
+    again = load_pose(tmp_path / "d.pose.npz")
+    np.testing.assert_array_equal(again.damaged_s, pose.damaged_s)
+    np.testing.assert_array_equal(again.damaged_frames, pose.damaged_frames)
+
+
+def test_damage_outside_the_reps_is_still_a_warning():
+    pose = _without(load_pose(POSES / "squat_side_01.pose.npz"), np.arange(95, 100))  # between reps
+    [warning] = [w for w in analyze_pose(pose).warnings if "damaged" in w]
+    assert "5 frames could not be decoded" in warning and "outside the reps" in warning
+
+
+def test_many_damaged_spans_are_summed_up_in_one_warning():
+    reps = [Rep(1, 0, 5, 10, 1.0, 2.0, 3.0, 60.0), Rep(2, 12, 15, 20, 4.0, 5.0, 6.0, 60.0)]
+    spans = np.array([[0.1 + k, 0.2 + k] for k in range(6)])
+    [warning] = damage_warnings(spans, np.full(6, 2, np.int32), reps)
+    assert warning.startswith("12 frames in 6 spans between 0.10 and 5.20 s were damaged")
+    assert "inside reps 1 and 2" in warning
+
+
+def test_an_undamaged_report_has_no_damage_keys_and_old_pose_files_read_as_undamaged(tmp_path):
+    """Pose files saved before damage was recorded have no damage arrays; an undamaged pose is saved
+    without them, and its JSON has no damage keys (the golden reports stay as they were)."""
+    pose = load_pose(POSES / "squat_side_01.pose.npz")
+    assert pose.damaged_s.shape == (0, 2) and pose.damaged_frames.shape == (0,)
+    save_pose(pose, tmp_path / "u.pose.npz")
+    with np.load(tmp_path / "u.pose.npz") as z:
+        assert "damaged_s" not in z.files
+    report = analyze_pose(pose)
+    assert not any("damaged" in w for w in report.warnings)
+    assert "damaged_frames" not in to_dict(report)["coverage"] and "damaged" not in to_text(report)

@@ -52,6 +52,9 @@ def _coverage(report: Report) -> dict[str, Any]:
                 "missing_because": {REASONS[c]: int(n) for c, n in zip(codes, counts) if c},
             }
         out[name] = per
+    if len(report.damaged_s):  # only for a damaged video: an undamaged one's report is as before
+        out["damaged_frames"] = int(np.sum(report.damaged_frames))
+        out["damaged_spans_s"] = [[_num(a), _num(b)] for a, b in report.damaged_s]
     return out
 
 
