@@ -33,8 +33,8 @@ class VideoInfo:
 
 @dataclass(frozen=True)
 class DamagedSpan:
-    """Frames a file holds but that could not be decoded: none was delivered between ``start_s``
-    and ``end_s``, the frames decoded either side (exclusive)."""
+    """Frames a file holds but that could not be decoded, between ``start_s`` and ``end_s``, the
+    frames decoded either side (exclusive; a lone frame decoded amid the damage does not split it)."""
 
     start_s: float  # the last frame decoded before the damage (0.0 when the damage opens the file)
     end_s: float  # the first frame decoded after it

@@ -17,9 +17,11 @@ Damaged files: a frame that fails to decode (``read()`` False or cv2.error) does
 FFmpeg drops the damaged packet and the next read resumes with the next frame, so reading goes on
 until ``MAX_BAD_READS`` reads in a row fail, or a read fails once the file's stated end is reached
 (then it is the end, as in an undamaged file, at no extra cost). Each run of failed reads followed
-by a decoded frame is a ``DamagedSpan`` in ``damaged``; so is a timestamp step longer than
-``GAP_FRAMES`` frame intervals in a constant-rate MP4/MOV (its ``stts``, io/mp4_header.py), where
-the decoder dropped frames without a failed read. A file read past its damage to its end did not
+by a decoded frame is a ``DamagedSpan`` in ``damaged``. In a constant-rate MP4/MOV (its ``stts``,
+io/mp4_header.py) the timestamps count the frames lost instead: a step longer than ``GAP_FRAMES``
+frame intervals, with or without failed reads (the decoder may drop a frame silently, and with
+frame threads a failed read need not fall where the frame was lost). Spans with a single decoded
+frame between them are one span. A file read past its damage to its end did not
 break off (``ended_early`` is False); one whose tail never decodes did.
 """
 
@@ -302,13 +304,16 @@ class VideoFile(_FrameSource):
         k, prev_s = self.frames_read, self._prev_t_s
         t_s = self._timestamp(raw_s)
         self.frames_read += 1
-        lost = fails
-        if k > 0 and self._frame_s and self.timestamp_source == "container":
+        lost = fails  # what timestamps say, where they can: failed reads and lost frames need not
+        if k > 0 and self._frame_s and self.timestamp_source == "container":  # pair up one to one
             step = (t_s - prev_s) / self._frame_s
-            if step > GAP_FRAMES:
-                lost = max(lost, round(step) - 1)
+            lost = round(step) - 1 if step > GAP_FRAMES else 0
         if lost > 0:
-            self.damaged.append(DamagedSpan(prev_s if k > 0 else min(0.0, t_s), t_s, lost, k))
+            last = self.damaged[-1] if self.damaged else None
+            if last is not None and last.end_s == prev_s:  # one frame decoded between: one span
+                self.damaged[-1] = DamagedSpan(last.start_s, t_s, last.frames + lost, k)
+            else:
+                self.damaged.append(DamagedSpan(prev_s if k > 0 else min(0.0, t_s), t_s, lost, k))
         return t_s
 
     def __next__(self) -> tuple[float, np.ndarray]:

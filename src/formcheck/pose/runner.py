@@ -13,7 +13,7 @@ thread has posed it already) and the halves are joined there; if it never does, 
 poses to the end (as slow as one landmarker, never different). tests/test_parallel.py checks the
 equality on footage, including a clip with two people in some frames. Both decoders read past
 damaged frames alike (io/video.py), so frame indices agree; the damage is kept from the decoder
-whose frames were kept.
+that decoded to the end.
 """
 
 from __future__ import annotations
@@ -94,11 +94,10 @@ def detect_video(
 
 
 def _damage_kept(found: Detections, first: list[DamagedSpan], second: list[DamagedSpan]) -> list[DamagedSpan]:
-    """The damage before the frames kept: the first decoder's up to the join, the second's after."""
-    if found.joined_at < 0:
-        return [d for d in first if d.i_next < len(found.t_s)]
-    return ([d for d in first if d.i_next <= found.joined_at]
-            + [d for d in second if found.joined_at < d.i_next < len(found.t_s)])
+    """The damage before the frames kept. Joined, the second decoder's: it decoded the whole file
+    (skipping is decoding, io/video.py) and finds the same damage as the first, which stopped at
+    the join, perhaps inside a span."""
+    return [d for d in (second if found.joined_at >= 0 else first) if d.i_next < len(found.t_s)]
 
 
 def detect_frames(
