@@ -31,14 +31,16 @@ def _config(workers: int) -> Config:
 
 def _same_pose(a: PoseSequence, b: PoseSequence) -> None:
     assert np.array_equal(a.t_s, b.t_s)
-    for name in ("xy_px", "z_px", "visibility", "world_m", "back_offset_px", "detected", "n_people"):
+    for name in ("xy_px", "z_px", "visibility", "world_m", "back_offset_px", "detected", "n_people",
+                 "damaged_s", "damaged_frames"):
         assert np.array_equal(getattr(a, name), getattr(b, name), equal_nan=True), name
 
 
-def _same_results(path: Path) -> None:
-    plain, _ = estimate_pose(path, _config(1))
-    fast, _ = estimate_pose(path, _config(2))
+def _same_results(path: Path) -> tuple[PoseSequence, bool]:
+    plain, broke_off = estimate_pose(path, _config(1))
+    fast, fast_broke_off = estimate_pose(path, _config(2))
     _same_pose(plain, fast)
+    assert broke_off == fast_broke_off
     ra, rb = analyze_pose(plain), analyze_pose(fast)
     assert [(r.rep.start_s, r.rep.end_s) for r in ra.reps] == [(r.rep.start_s, r.rep.end_s) for r in rb.reps]
     for k in range(2):
@@ -46,10 +48,24 @@ def _same_results(path: Path) -> None:
     for name in ("knee_deg", "hip_deg", "toe_deg", "arch_deg"):
         assert np.array_equal(getattr(ra.measures, name).values, getattr(rb.measures, name).values,
                               equal_nan=True), name
+    return fast, fast_broke_off
 
 
 def test_two_landmarkers_give_the_pose_of_one_on_a_rendered_set() -> None:
     _same_results(RENDER)
+
+
+def test_two_landmarkers_read_past_damage_alike(tmp_path: Path) -> None:
+    """Frames damaged before and after the join (issue 12, finding 2): both decoders read past them
+    to the same frames, and the damage each half saw is kept; the file did not break off."""
+    from test_damage import _damaged
+
+    path = _damaged(RENDER, tmp_path / "damaged.mp4", [100, 101, 102, 250, 251])
+    pose, broke_off = _same_results(path)
+    assert len(pose) == 351 - 5 and not broke_off
+    assert pose.damaged_frames.tolist() == [3, 2]
+    np.testing.assert_allclose(pose.damaged_s, [[3.3, 3.4333], [8.3, 8.4]], atol=1e-3)
+    assert sum("damaged" in w for w in analyze_pose(pose).warnings) == 2
 
 
 @pytest.mark.footage

@@ -49,7 +49,7 @@ def _tracked(found: Detections, width_px: int, height_px: int, cfg: Config, sour
     """The lifter's PoseSequence from what the pose model found, noting a Ctrl-C."""
     pose = build_sequence(
         found.t_s, found.candidates, width_px, height_px, cfg.track, cfg.pose.outline_levels, source,
-        found.layout,
+        found.layout, found.damaged,
     )
     if found.interrupted:
         pose.notes.append(f"stopped by the user after {len(pose)} frames")

@@ -31,6 +31,17 @@ class VideoInfo:
     rotation_deg: int = 0  # rotation metadata the reader applied (0, 90, 180, 270)
 
 
+@dataclass(frozen=True)
+class DamagedSpan:
+    """Frames a file holds but that could not be decoded, between ``start_s`` and ``end_s``, the
+    frames decoded either side (exclusive; a lone frame decoded amid the damage does not split it)."""
+
+    start_s: float  # the last frame decoded before the damage (0.0 when the damage opens the file)
+    end_s: float  # the first frame decoded after it
+    frames: int  # frames lost: failed reads, or the timestamp gap in frame intervals if larger
+    i_next: int  # index of the frame decoded after it (frames delivered before it)
+
+
 def _check_shape(name: str, arr: np.ndarray, shape: tuple) -> None:
     if arr.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, arr.shape)):
         raise ValueError(f"{name}: expected shape {shape}, got {arr.shape}")
@@ -53,7 +64,9 @@ class PoseSequence:
 
     Frames with no lifter have NaN coordinates and zero visibility. ``back_offset_px`` is the
     segmentation mask's outline either side of the trunk axis (pose/outline.py). ``layout`` says
-    which P points the arrays hold and which backend and model found them.
+    which P points the arrays hold and which backend and model found them. ``damaged_s`` holds the
+    spans of the video that could not be decoded (io/video.py), each strictly between two rows'
+    times, with the frames each lost in ``damaged_frames``; empty for an undamaged file.
     """
 
     t_s: np.ndarray  # (n,) float64 seconds
@@ -68,6 +81,8 @@ class PoseSequence:
     source: str = ""
     notes: list[str] = field(default_factory=list)  # e.g. "another person was ignored"
     layout: KeypointLayout = MEDIAPIPE_POSE
+    damaged_s: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))  # (k, 2) start, end s
+    damaged_frames: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # (k,) lost
 
     def __post_init__(self) -> None:
         n, p = len(self.t_s), self.layout.n
@@ -78,6 +93,8 @@ class PoseSequence:
         _check_shape("world_m", self.world_m, (n, p, 3))
         _check_shape("back_offset_px", self.back_offset_px, (n, None, 2))
         _check_shape("n_people", self.n_people, (n,))
+        _check_shape("damaged_s", self.damaged_s, (None, 2))
+        _check_shape("damaged_frames", self.damaged_frames, (len(self.damaged_s),))
         if n > 1 and np.any(np.diff(self.t_s) <= 0):
             raise ValueError("t_s must be strictly increasing")
 
@@ -259,5 +276,7 @@ class Report:
     lumbar_ext_deg: np.ndarray = field(default_factory=lambda: np.zeros(0))
     truncated: bool = False  # the video broke off early; the report covers what was decoded
     interrupted: bool = False  # Ctrl-C stopped the pose run; the report covers the frames before it
+    damaged_s: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))  # PoseSequence's
+    damaged_frames: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     zone_defs: tuple = ()  # the config.Zone windows the zone seconds were scored with
     rom_signal: str = ""  # the measure reps were segmented on ("hip_deg" or "knee_deg")

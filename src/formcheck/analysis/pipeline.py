@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from formcheck.analysis.damage import damage_warnings
 from formcheck.analysis.family import classify_family
 from formcheck.analysis.faults import (
     baseline_deg,
@@ -154,6 +155,7 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
     toe_bias = _set_toe_bias(m, scores, cfg)
     _coverage_warnings(m, view.view, warnings)
     warnings.extend(absence_warnings(pose.t_s, pose.detected, cfg.score))
+    warnings.extend(damage_warnings(pose.damaged_s, pose.damaged_frames, reps))
     report = Report(
         source=pose.source, duration_s=float(t[-1] - t[0]) if n > 1 else 0.0, n_frames=n,
         width_px=pose.width_px, height_px=pose.height_px, view=view, family=family,
@@ -162,7 +164,7 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
         zones_clip=clip_zones,
         toe_bias=toe_bias, faults=faults, verdict="", warnings=warnings,
         lumbar_baseline_deg=arch_base, lumbar_ext_deg=lumbar_ext, zone_defs=cfg.zones,
-        rom_signal=rom_signal,
+        rom_signal=rom_signal, damaged_s=pose.damaged_s, damaged_frames=pose.damaged_frames,
     )
     report.verdict = verdict(report)
     return report

@@ -18,7 +18,7 @@ from formcheck import skeleton as sk
 from formcheck.analysis.angles import flexion_deg
 from formcheck.config import TrackConfig
 from formcheck.skeleton import MEDIAPIPE_POSE, KeypointLayout
-from formcheck.types import PoseCandidate, PoseSequence
+from formcheck.types import DamagedSpan, PoseCandidate, PoseSequence
 
 TRUNK = (*sk.SHOULDER, *sk.HIP)
 _too_small = (np.full(2, np.nan), 1.0)  # centre_scale of a person left out: matches nothing
@@ -204,8 +204,10 @@ def build_sequence(
     levels: int,
     source: str = "",
     layout: KeypointLayout = MEDIAPIPE_POSE,
+    damaged: Sequence[DamagedSpan] = (),
 ) -> PoseSequence:
-    """Assemble the lifter's PoseSequence from per-frame candidates in ``layout``."""
+    """Assemble the lifter's PoseSequence from per-frame candidates in ``layout``; ``damaged``:
+    the spans of the video that did not decode (io/video.py)."""
     n, p = len(candidates), layout.n
     picks, notes = select_lifter(np.asarray(t_s, dtype=np.float64), candidates, cfg, (width_px, height_px))
     xy = np.full((n, p, 2), np.nan, np.float32)
@@ -225,4 +227,6 @@ def build_sequence(
         t_s=np.asarray(t_s, dtype=np.float64), xy_px=xy, z_px=z, visibility=vis, world_m=world,
         back_offset_px=back, n_people=n_people, width_px=width_px, height_px=height_px,
         source=source, notes=notes, layout=layout,
+        damaged_s=np.array([(d.start_s, d.end_s) for d in damaged], dtype=np.float64).reshape(-1, 2),
+        damaged_frames=np.array([d.frames for d in damaged], dtype=np.int32),
     )

@@ -3,7 +3,9 @@
 ``formcheck pose VIDEO -o X.pose.npz`` writes one; ``formcheck analyze X.pose.npz`` reads it.
 The file says which keypoints it holds and which backend and model found them (``layout`` in its
 metadata, like pose-format's header); files from formcheck 0.1 (format 1, without it) read as
-MediaPipe's 33 landmarks from an unrecorded model.
+MediaPipe's 33 landmarks from an unrecorded model. The spans of the video that did not decode
+(``damaged_s``, ``damaged_frames``) were added within format 2; a file without them had none
+recorded and reads as undamaged.
 """
 
 from __future__ import annotations
@@ -48,8 +50,17 @@ def save_pose(pose: PoseSequence, path: str | Path) -> Path:
             world_m=pose.world_m.astype(np.float32),
             back_offset_px=pose.back_offset_px.astype(np.float16),
             n_people=pose.n_people.astype(np.int16),
+            **_damage(pose),
         )
     return path
+
+
+def _damage(pose: PoseSequence) -> dict[str, np.ndarray]:
+    """The damaged spans as arrays to save: none at all for an undamaged video, so its pose file
+    stays as it was before damage was recorded."""
+    if not len(pose.damaged_s):
+        return {}
+    return {"damaged_s": pose.damaged_s.astype(np.float64), "damaged_frames": pose.damaged_frames.astype(np.int32)}
 
 
 def load_pose(path: str | Path) -> PoseSequence:
@@ -76,6 +87,8 @@ def load_pose(path: str | Path) -> PoseSequence:
                 source=str(meta.get("source", "")),
                 notes=list(meta.get("notes", [])),
                 layout=KeypointLayout.from_dict(meta["layout"]) if "layout" in meta else MEDIAPIPE_POSE,
+                damaged_s=z["damaged_s"].astype(np.float64) if "damaged_s" in z else np.zeros((0, 2)),
+                damaged_frames=z["damaged_frames"].astype(np.int32) if "damaged_s" in z else np.zeros(0, np.int32),
             )
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
         raise NotAVideo(f"{path} is not a readable formcheck pose file ({exc})") from exc

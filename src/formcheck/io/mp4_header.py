@@ -6,7 +6,12 @@ overstates what is shown (deadlift_side_bad_01: 118 stored, 102 shown), so "fewe
 than stored" is no sign of a broken file. The video track's header (``tkhd``) gives the duration
 as presented, edits applied: a file broke off only when decoding ends well before that.
 
-Only box headers are read (a few kilobytes, seeking past the media data), never the media.
+The track's sample table (``stts``) says whether its frames are stored at one constant interval:
+then a timestamp gap of several intervals between two decoded frames means frames were lost to
+damage (io/video.py), where in a variable-rate file it may be the camera slowing down.
+
+Only box headers and the sample-duration table are read (seeking past the media data), never the
+media.
 """
 
 from __future__ import annotations
@@ -100,3 +105,46 @@ def _is_video(f: BinaryIO, trak_start: int, trak_end: int) -> bool:
         return False
     f.seek(hdlr[0] + 8)  # version/flags 4, pre-defined 4, then the handler type
     return f.read(4) == b"vide"
+
+
+MAX_STTS_ENTRIES = 1_000_000  # a longer duration table is not read (8 bytes an entry)
+
+
+def constant_frame_s(path: str) -> float | None:
+    """Seconds between frames when the first video track stores every frame at one interval (its
+    ``stts`` has one sample duration, the last sample's aside); None for variable-rate tracks,
+    files that are not MP4/MOV and headers that cannot be read."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(0, 2)
+            moov = _child(f, 0, f.tell(), "moov")
+            if moov is None:
+                return None
+            for kind, a, b in _boxes(f, *moov):
+                if kind == "trak" and _is_video(f, a, b):
+                    return _stts_interval_s(f, a, b)
+    except (OSError, struct.error, IndexError):
+        return None
+    return None
+
+
+def _stts_interval_s(f: BinaryIO, trak_start: int, trak_end: int) -> float | None:
+    """The one sample duration of a track's ``stts`` in seconds (mdhd timescale), or None."""
+    mdia = _child(f, trak_start, trak_end, "mdia")
+    mdhd = _child(f, *mdia, "mdhd") if mdia else None
+    minf = _child(f, *mdia, "minf") if mdia else None
+    stbl = _child(f, *minf, "stbl") if minf else None
+    stts = _child(f, *stbl, "stts") if stbl else None
+    if mdhd is None or stts is None:
+        return None
+    timescale = _mvhd_timescale(f, mdhd[0])  # mdhd lays out version, times and timescale alike
+    f.seek(stts[0] + 4)  # version/flags
+    (n,) = struct.unpack(">I", f.read(4))
+    if not 0 < n <= MAX_STTS_ENTRIES or stts[0] + 8 + 8 * n > stts[1] or timescale <= 0:
+        return None
+    table = f.read(8 * n)
+    deltas = {struct.unpack_from(">I", table, 8 * k + 4)[0] for k in range(max(1, n - 1))}
+    if len(deltas) != 1:
+        return None
+    delta = deltas.pop()
+    return delta / timescale if delta > 0 else None

@@ -12,6 +12,17 @@ Timestamp repair, counted in ``timestamp_repairs``:
 * if none of the first ``PROBE_FRAMES`` frames has a stamp later than the first frame's (the
   container has no usable timestamps, e.g. every stamp is 0), the whole file falls back to
   ``t0 + index / fps_nominal`` (30 fps when unknown) and ``timestamp_source`` is ``"frame_rate"``.
+
+Damaged files: a frame that fails to decode (``read()`` False or cv2.error) does not end the file.
+FFmpeg drops the damaged packet and the next read resumes with the next frame, so reading goes on
+until ``MAX_BAD_READS`` reads in a row fail, or a read fails once the file's stated end is reached
+(then it is the end, as in an undamaged file, at no extra cost). Each run of failed reads followed
+by a decoded frame is a ``DamagedSpan`` in ``damaged``. In a constant-rate MP4/MOV (its ``stts``,
+io/mp4_header.py) the timestamps count the frames lost instead: a step longer than ``GAP_FRAMES``
+frame intervals, with or without failed reads (the decoder may drop a frame silently, and with
+frame threads a failed read need not fall where the frame was lost). Spans with a single decoded
+frame between them are one span. A file read past its damage to its end did not
+break off (``ended_early`` is False); one whose tail never decodes did.
 """
 
 from __future__ import annotations
@@ -28,8 +39,8 @@ import cv2
 import numpy as np
 
 from formcheck.errors import CameraError, InputNotFound, NotAVideo
-from formcheck.io.mp4_header import video_duration_s
-from formcheck.types import VideoInfo
+from formcheck.io.mp4_header import constant_frame_s, video_duration_s
+from formcheck.types import DamagedSpan, VideoInfo
 
 FrameTransform = Callable[[np.ndarray], np.ndarray]
 _Source = TypeVar("_Source", bound="_FrameSource")
@@ -38,7 +49,12 @@ REPAIR_STEP_S = 1e-3  # added to the previous t_s when a stamp repeats or goes b
 PROBE_FRAMES = 3  # frames decoded on open, to check the file and its timestamps
 FALLBACK_FPS = 30.0  # frame rate assumed when the container has neither timestamps nor a rate
 CAMERA_WARMUP_READS = 10  # failed reads tolerated before a camera's first frame
+# failed reads in a row before a file is taken to end there. A damaged frame costs one failed read
+# (its packet is dropped); a failed read at the end of a file costs about 15 us.
+MAX_BAD_READS = 250
+GAP_FRAMES = 1.5  # a timestamp step this many frame intervals long (constant-rate files): frames lost
 
+_GRABBED = np.zeros(0, np.uint8)  # what VideoFile._grab gives for a frame decoded, not converted
 _ROTATE_CODES = {
     90: cv2.ROTATE_90_CLOCKWISE,
     180: cv2.ROTATE_180,
@@ -159,8 +175,11 @@ class VideoFile(_FrameSource):
         self.timestamp_repairs = 0
         self.timestamp_source: Literal["container", "frame_rate"] = "container"
         self._rotate_code: int | None = None
-        self._pending: deque[tuple[float, np.ndarray]] = deque()
+        self._pending: deque[tuple[float, np.ndarray, int]] = deque()  # (raw s, frame, failed reads)
+        self.damaged: list[DamagedSpan] = []  # frames that did not decode, in order (module doc)
         self._decoded = 0
+        self._n_stated = -1  # the container's frame count, -1 when unknown
+        self._frame_s: float | None = None  # constant-rate MP4/MOV: the interval frames are stored at
         self._last_raw_s = math.nan  # container time of the last frame decoded
         self._shown_s: float | None = None  # MP4/MOV: the video track's presented duration
         self._exhausted = False
@@ -199,9 +218,12 @@ class VideoFile(_FrameSource):
             self._rotate_code = _ROTATE_CODES.get(rotation_deg)
         fps = _get(cap, cv2.CAP_PROP_FPS)
         fps = fps if fps > 0 else math.nan
+        if fps > 0:
+            self._fps_for_fallback = fps
         self._shown_s = video_duration_s(path)
+        self._frame_s = constant_frame_s(path)
         count = _get(cap, cv2.CAP_PROP_FRAME_COUNT)
-        n_frames = int(count) if count > 0 else -1
+        n_frames = self._n_stated = int(count) if count > 0 else -1
 
         for _ in range(PROBE_FRAMES):
             item = self._read_stamped()
@@ -215,11 +237,9 @@ class VideoFile(_FrameSource):
             )
         if len(self._pending) == 1 and n_frames < 0 and self._exhausted:
             raise NotAVideo(f"{path} holds a single image, not a video", hint="pass a video clip")
-        stamps = [raw for raw, _ in self._pending]
+        stamps = [raw for raw, _, _ in self._pending]
         if len(stamps) > 1 and not any(s > stamps[0] for s in stamps[1:]):
             self.timestamp_source = "frame_rate"
-        if fps > 0:
-            self._fps_for_fallback = fps
 
         height_px, width_px = self._pending[0][1].shape[:2]
         self.info = VideoInfo(
@@ -232,29 +252,76 @@ class VideoFile(_FrameSource):
             rotation_deg=rotation_deg,
         )
 
-    def _read_stamped(self) -> tuple[float, np.ndarray] | None:
-        """Decode one frame: (container time in s or NaN, delivered frame), or None at the end."""
-        if self._exhausted or self._cap is None:
-            return None
-        frame = self._decode()
+    def _read_stamped(self) -> tuple[float, np.ndarray, int] | None:
+        """Decode the next frame that decodes: (container time in s or NaN, delivered frame, failed
+        reads before it), or None at the end."""
+        frame, fails = self._past_damage(self._decode)
         if frame is None:
-            self._exhausted = True
             return None
         raw_s = _get(self._cap, cv2.CAP_PROP_POS_MSEC) / 1000.0
         if self._rotate_code is not None:
             frame = cv2.rotate(frame, self._rotate_code)
-        self._decoded += 1
         self._last_raw_s = raw_s
-        return raw_s, self._deliver(frame)
+        return raw_s, self._deliver(frame), fails
+
+    def _past_damage(self, read: Callable[[], np.ndarray | None]) -> tuple[np.ndarray | None, int]:
+        """Call ``read`` (decode, or grab only) until it gives a frame: (the frame, failed reads
+        before it), or (None, failed reads) at the end (module docstring)."""
+        fails = 0
+        if self._cap is None:  # closed: iteration is over, the file did not end
+            return None, 0
+        while not self._exhausted and self._cap is not None:
+            frame = read()
+            if frame is not None:
+                self._decoded += 1
+                self.read_error = False  # set again only by a failed read the file ends on
+                return frame, fails
+            fails += 1
+            if fails >= MAX_BAD_READS or self._at_end():
+                break
+        self._exhausted = True
+        return None, fails
+
+    def _at_end(self) -> bool:
+        """Whether the frames decoded so far reach the file's stated end, where a failed read
+        ends the file: its frame count, or for MP4/MOV its presented duration."""
+        if 0 < self._n_stated <= self._decoded:
+            return True
+        frame_s = self._frame_s or 1.0 / self._fps_for_fallback
+        return self._shown_s is not None and self._last_raw_s + GAP_FRAMES * frame_s >= self._shown_s
+
+    def _grab(self) -> np.ndarray | None:
+        """Decode the next frame without converting it to an image: an empty array, None if the
+        read failed."""
+        try:
+            ok = self._cap is not None and bool(self._cap.grab())
+        except cv2.error:
+            ok, self.read_error = False, True
+        return _GRABBED if ok else None
+
+    def _stamp(self, raw_s: float, fails: int) -> float:
+        """The delivered time of the next frame, recording the damage before it (module doc)."""
+        k, prev_s = self.frames_read, self._prev_t_s
+        t_s = self._timestamp(raw_s)
+        self.frames_read += 1
+        lost = fails  # what timestamps say, where they can: failed reads and lost frames need not
+        if k > 0 and self._frame_s and self.timestamp_source == "container":  # pair up one to one
+            step = (t_s - prev_s) / self._frame_s
+            lost = round(step) - 1 if step > GAP_FRAMES else 0
+        if lost > 0:
+            last = self.damaged[-1] if self.damaged else None
+            if last is not None and last.end_s == prev_s:  # one frame decoded between: one span
+                self.damaged[-1] = DamagedSpan(last.start_s, t_s, last.frames + lost, k)
+            else:
+                self.damaged.append(DamagedSpan(prev_s if k > 0 else min(0.0, t_s), t_s, lost, k))
+        return t_s
 
     def __next__(self) -> tuple[float, np.ndarray]:
         item = self._pending.popleft() if self._pending else self._read_stamped()
         if item is None:
             raise StopIteration
-        raw_s, frame = item
-        t_s = self._timestamp(raw_s)
-        self.frames_read += 1
-        return t_s, frame
+        raw_s, frame, fails = item
+        return self._stamp(raw_s, fails), frame
 
     def skip(self, n: int) -> int:
         """Pass over the next ``n`` frames without converting them to images (still decoded, as
@@ -262,22 +329,15 @@ class VideoFile(_FrameSource):
         on exactly as if they had been read. Returns how many were skipped (fewer at the end)."""
         done = 0
         while done < n and self._pending:
-            raw_s, _ = self._pending.popleft()
-            self._timestamp(raw_s)
-            self.frames_read += 1
+            raw_s, _, fails = self._pending.popleft()
+            self._stamp(raw_s, fails)
             done += 1
-        while done < n and not self._exhausted and self._cap is not None:
-            try:
-                ok = self._cap.grab()
-            except cv2.error:
-                ok, self.read_error = False, True
-            if not ok:
-                self._exhausted = True
+        while done < n:
+            grabbed, fails = self._past_damage(self._grab)
+            if grabbed is None:
                 break
-            self._decoded += 1
             self._last_raw_s = _get(self._cap, cv2.CAP_PROP_POS_MSEC) / 1000.0
-            self._timestamp(self._last_raw_s)
-            self.frames_read += 1
+            self._stamp(self._last_raw_s, fails)
             done += 1
         return done
 
@@ -304,9 +364,10 @@ class VideoFile(_FrameSource):
 
     @property
     def ended_early(self) -> bool:
-        """True once iteration has ended on a decode error, or short of what the file says it
-        shows: for MP4/MOV the video track's presented duration (edit lists applied: a trimmed
-        clip's hidden frames are not missing ones, io/mp4_header.py), else the stated frame count."""
+        """True once iteration has ended on a decode error (one the file never recovered from,
+        module docstring), or short of what the file says it shows: for MP4/MOV the video track's
+        presented duration (edit lists applied: a trimmed clip's hidden frames are not missing
+        ones, io/mp4_header.py), else the stated frame count."""
         if not self._exhausted or self._pending:
             return False
         if self.read_error:

@@ -11,7 +11,9 @@ So once such a frame is posed identically by both landmarkers, everything after 
 too. The first thread goes on past the cut until it meets such a frame (the second
 thread has posed it already) and the halves are joined there; if it never does, the first thread
 poses to the end (as slow as one landmarker, never different). tests/test_parallel.py checks the
-equality on footage, including a clip with two people in some frames.
+equality on footage, including a clip with two people in some frames. Both decoders read past
+damaged frames alike (io/video.py), so frame indices agree; the damage is kept from the decoder
+that decoded to the end.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -29,7 +31,7 @@ from formcheck.config import PoseConfig
 from formcheck.pose.backend import Poser, can_split, open_poser
 from formcheck.pose.packed import Joined, PackedCandidates
 from formcheck.skeleton import KeypointLayout
-from formcheck.types import PoseCandidate, VideoInfo
+from formcheck.types import DamagedSpan, PoseCandidate, VideoInfo
 
 Progress = Callable[[int, int], None]  # (frames done, frames expected or -1)
 FrameTransform = Callable[[np.ndarray], np.ndarray]
@@ -50,6 +52,7 @@ class Detections:
     ended_early: bool = False  # the file broke off before its stated length
     interrupted: bool = False  # Ctrl-C: the frames up to there are kept
     joined_at: int = -1  # the last frame the first thread's result was kept for; -1: one thread
+    damaged: list[DamagedSpan] = field(default_factory=list)  # frames that did not decode
 
 
 def workers_for(cfg: PoseConfig) -> int:
@@ -86,7 +89,15 @@ def detect_video(
         found.info = info
         read_to_end = second if found.joined_at >= 0 else video  # whose decoder saw the end
         found.ended_early = not found.interrupted and read_to_end.ended_early
+        found.damaged = _damage_kept(found, video.damaged, second.damaged if found.joined_at >= 0 else [])
     return found
+
+
+def _damage_kept(found: Detections, first: list[DamagedSpan], second: list[DamagedSpan]) -> list[DamagedSpan]:
+    """The damage before the frames kept. Joined, the second decoder's: it decoded the whole file
+    (skipping is decoding, io/video.py) and finds the same damage as the first, which stopped at
+    the join, perhaps inside a span."""
+    return [d for d in (second if found.joined_at >= 0 else first) if d.i_next < len(found.t_s)]
 
 
 def detect_frames(
@@ -178,6 +189,7 @@ class _SecondHalf:
         self.t_list: list[float] = []  # frame start + k
         self.cands = PackedCandidates(cfg.outline_levels)
         self.ended_early = False
+        self.damaged: list[DamagedSpan] = []
         self.error: BaseException | None = None
         self._cond = threading.Condition()
         self._finished = False
@@ -201,6 +213,7 @@ class _SecondHalf:
                             if self._stop.is_set():
                                 return
                 self.ended_early = video.ended_early
+                self.damaged = list(video.damaged)
         except BaseException as exc:  # noqa: BLE001 - raised in the first thread
             self.error = exc
         finally:

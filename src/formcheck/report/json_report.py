@@ -52,6 +52,8 @@ def _coverage(report: Report) -> dict[str, Any]:
                 "missing_because": {REASONS[c]: int(n) for c, n in zip(codes, counts) if c},
             }
         out[name] = per
+    out["damaged_frames"] = int(np.sum(report.damaged_frames))  # frames that could not be decoded
+    out["damaged_spans_s"] = [[_num(a), _num(b)] for a, b in report.damaged_s]
     return out
 
 

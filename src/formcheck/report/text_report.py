@@ -44,6 +44,13 @@ def _rep_table(report: Report) -> list[str]:
     return lines
 
 
+def damaged_line(report: Report) -> str:
+    """The damaged frames and where they were, for a damaged video."""
+    spans = ", ".join(f"{a:.2f}–{b:.2f} s" for a, b in report.damaged_s)
+    n = int(report.damaged_frames.sum())
+    return f"damaged: {n} frame{'s' if n != 1 else ''} could not be decoded, between {spans}"
+
+
 def to_text(report: Report) -> str:
     lines = [report.verdict, ""]
     v = report.view
@@ -57,6 +64,8 @@ def to_text(report: Report) -> str:
     lines.append(f"exercise: {fam} ({report.family_source}: {report.family_reason}){follows}")
     trust = ", ".join(f"{k.replace('_deg', '')} {x:.0%}" for k, x in v.trust.items())
     lines.append(f"trust in this view: {trust}")
+    if len(report.damaged_s):
+        lines.append(damaged_line(report))
     lines.append("")
     lines.extend(_rep_table(report) if report.reps else ["no reps found"])
     lines.append("")

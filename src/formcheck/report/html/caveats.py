@@ -69,10 +69,22 @@ def _coverage_rows(name: str, ch: Channel) -> list[str]:
     return rows
 
 
+def _damaged(report: Report) -> str:
+    """For a damaged video: how many frames could not be decoded, and when."""
+    if not len(report.damaged_s):
+        return ""
+    n = int(report.damaged_frames.sum())
+    spans = ", ".join(f"{num(a, '{:.2f}')}–{num(b, '{:.2f}')} s" for a, b in report.damaged_s)
+    plural = "s" if n != 1 else ""
+    return (f"<p>The video is damaged: <b>{n} frame{plural}</b> could not "
+            f"be decoded, between {esc(spans)}. Angles across those spans are interpolated from the "
+            "frames either side.</p>")
+
+
 def coverage_section(report: Report) -> str:
     rows = [r for name, ch in report.measures.channels().items() for r in _coverage_rows(name, ch)]
     body = (
-        f"<p>Lifter found in <b>{pct(report.coverage)}</b> of {report.n_frames} frames.</p>"
+        f"<p>Lifter found in <b>{pct(report.coverage)}</b> of {report.n_frames} frames.</p>{_damaged(report)}"
         '<div class="scroll"><table><thead><tr><th class="text">measure: why values are missing</th>'
         f'<th>measured</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
         '<p class="note">Share of frames with a value. Everything drawn above is drawn only where it was '
