@@ -8,8 +8,10 @@ damaged by editing the bytes the MP4 sample table points at, so the damage is ex
 
 from __future__ import annotations
 
+import dataclasses
 import struct
 import subprocess
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +19,7 @@ import pytest
 
 from formcheck.analysis.damage import damage_warnings
 from formcheck.analysis.pipeline import analyze_pose
-from formcheck.io import video
+from formcheck.io import decode_errors, video
 from formcheck.io.landmarks import load_pose, save_pose
 from formcheck.io.mp4_header import constant_frame_s
 from formcheck.io.video import open_video
@@ -49,14 +51,15 @@ def _sample_spans(path: Path) -> list[tuple[int, int]]:
     return spans
 
 
-def _h264(tmp_path: Path, n: int = 2 * N_FRAMES) -> Path:
-    """An H.264 MP4 (one keyframe, no B-frames) of ``n`` frames at FPS, as cameras write."""
+def _h264(tmp_path: Path, n: int = 2 * N_FRAMES, gop: int = 1000) -> Path:
+    """An H.264 MP4 (a keyframe every ``gop`` frames, no B-frames) of ``n`` frames at FPS, as cameras
+    write."""
     import imageio_ffmpeg
 
     src = _write(tmp_path / "src.mp4", "mp4v", n=n)
     out = tmp_path / "h264.mp4"
     subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-i", str(src),
-                    "-c:v", "libx264", "-g", "1000", "-bf", "0", "-pix_fmt", "yuv420p", str(out)],
+                    "-c:v", "libx264", "-g", str(gop), "-bf", "0", "-pix_fmt", "yuv420p", str(out)],
                    check=True, timeout=120)
     return out
 
@@ -68,6 +71,16 @@ def _damaged(src: Path, dst: Path, frames: list[int]) -> Path:
     for k in frames:
         pos, size = spans[k]
         data[pos : pos + size] = bytes(size)
+    dst.write_bytes(bytes(data))
+    return dst
+
+
+def _flipped(src: Path, dst: Path, frame: int) -> Path:
+    """``src`` with one byte of ``frame``'s slice data (3/4 of the way into its sample) inverted:
+    the frame still decodes, with errors concealed."""
+    data = bytearray(src.read_bytes())
+    pos, size = _sample_spans(src)[frame]
+    data[pos + 3 * size // 4] ^= 0xFF
     dst.write_bytes(bytes(data))
     return dst
 
@@ -156,6 +169,48 @@ def test_variable_rate_files_have_no_gap_damage(tmp_path):
     assert len(t_s) == N_FRAMES and vf.damaged == []
 
 
+def test_a_frame_decoded_with_errors_concealed_is_damage_to_the_next_keyframe(tmp_path):
+    """A flipped byte the decoder conceals fails no read (io/decode_errors.py): the frame comes out
+    glitched, and the frames predicted from it up to the next keyframe (30) with it."""
+    assert decode_errors.available()
+    whole = _h264(tmp_path, gop=15)
+    _, t_whole = _read(whole)
+    vf, t_s = _read(_flipped(whole, tmp_path / "flipped.mp4", 20))
+    np.testing.assert_allclose(t_s, t_whole)  # every frame delivered
+    assert not vf.ended_early and not vf.read_error
+    [span] = vf.damaged
+    assert (span.frames, span.i_next) == (0, 30)
+    assert span.start_s == pytest.approx(19 * FRAME_S) and span.end_s == pytest.approx(30 * FRAME_S)
+    with open_video(tmp_path / "flipped.mp4") as skipping:  # the second landmarker's way
+        assert skipping.skip(25) == 25 and len([t for t, _ in skipping]) == len(t_s) - 25
+    assert skipping.damaged == vf.damaged
+
+
+def test_concealment_is_told_apart_in_files_read_side_by_side(tmp_path):
+    """pose/runner.py decodes with two threads at once: each file's concealed frames are its own."""
+    whole = _h264(tmp_path, gop=15)
+    flipped = _flipped(whole, tmp_path / "flipped.mp4", 20)
+    found: dict[str, list] = {}
+
+    def read(name: str, path: Path) -> None:
+        for _ in range(3):
+            found[name] = _read(path)[0].damaged
+
+    threads = [threading.Thread(target=read, args=(name, p)) for name, p in (("whole", whole), ("flipped", flipped))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert found["whole"] == [] and [d.i_next for d in found["flipped"]] == [30]
+
+
+def test_concealed_frames_inside_a_rep_are_a_damage_warning():
+    reps = [Rep(1, 0, 5, 10, 1.0, 2.0, 3.0, 60.0)]
+    [warning] = damage_warnings(np.array([[1.5, 2.5]]), np.array([0], np.int32), reps)
+    assert "damaged (decoded with errors concealed" in warning and "inside rep 1" in warning
+    assert "may be wrong" in warning and "could not be decoded" not in warning
+
+
 # --- from the pose to the report --------------------------------------------------------------
 
 POSES = Path(__file__).parent / "data" / "poses"
@@ -221,3 +276,15 @@ def test_an_undamaged_report_says_none_and_old_pose_files_read_as_undamaged(tmp_
     coverage = to_dict(report)["coverage"]
     assert coverage["damaged_frames"] == 0 and coverage["damaged_spans_s"] == []
     assert "damaged" not in to_text(report)
+
+
+def test_a_concealed_span_is_in_the_warnings_text_and_page_as_glitched_frames():
+    pose = load_pose(POSES / "squat_side_01.pose.npz")
+    pose = dataclasses.replace(pose, damaged_s=np.array([[pose.t_s[175], pose.t_s[185]]]),
+                               damaged_frames=np.zeros(1, np.int32))
+    report = analyze_pose(pose)
+    [warning] = [w for w in report.warnings if "damaged" in w]
+    assert "errors concealed" in warning and "inside rep 2" in warning
+    assert to_dict(report)["coverage"]["damaged_frames"] == 0
+    assert "damaged: frames decoded with errors concealed (glitched), between 5.83–6.17 s" in to_text(report)
+    assert "decoded with errors concealed</b>" in to_html(report)

@@ -34,11 +34,13 @@ class VideoInfo:
 @dataclass(frozen=True)
 class DamagedSpan:
     """Frames a file holds but that could not be decoded, between ``start_s`` and ``end_s``, the
-    frames decoded either side (exclusive; a lone frame decoded amid the damage does not split it)."""
+    frames decoded either side (exclusive; a lone frame decoded amid the damage does not split it).
+    With ``frames`` 0 nothing was lost: the frames between decoded with errors concealed, glitched
+    (io/decode_errors.py); ``end_s`` is then the keyframe that ends the glitch, or the last frame."""
 
     start_s: float  # the last frame decoded before the damage (0.0 when the damage opens the file)
     end_s: float  # the first frame decoded after it
-    frames: int  # frames lost: failed reads, or the timestamp gap in frame intervals if larger
+    frames: int  # frames lost: failed reads, or the timestamp gap in frame intervals if larger; 0: glitched
     i_next: int  # index of the frame decoded after it (frames delivered before it)
 
 

@@ -21,8 +21,9 @@ by a decoded frame is a ``DamagedSpan`` in ``damaged``. In a constant-rate MP4/M
 io/mp4_header.py) the timestamps count the frames lost instead: a step longer than ``GAP_FRAMES``
 frame intervals, with or without failed reads (the decoder may drop a frame silently, and with
 frame threads a failed read need not fall where the frame was lost). Spans with a single decoded
-frame between them are one span. A file read past its damage to its end did not
-break off (``ended_early`` is False); one whose tail never decodes did.
+frame between them are one span. Frames decoded with errors concealed (glitched) are spans with no
+frame lost (io/decode_errors.py). A file read past its damage to its end did not break off
+(``ended_early`` is False); one whose tail never decodes did.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ import cv2
 import numpy as np
 
 from formcheck.errors import CameraError, InputNotFound, NotAVideo
+from formcheck.io import decode_errors
 from formcheck.io.mp4_header import constant_frame_s, video_duration_s
 from formcheck.types import DamagedSpan, VideoInfo
 
@@ -54,12 +56,9 @@ CAMERA_WARMUP_READS = 10  # failed reads tolerated before a camera's first frame
 MAX_BAD_READS = 250
 GAP_FRAMES = 1.5  # a timestamp step this many frame intervals long (constant-rate files): frames lost
 
+_FRAME_TYPE = cv2.CAP_PROP_FRAME_TYPE  # the picture type of the frame just decoded ('I', 'P', 'B')
 _GRABBED = np.zeros(0, np.uint8)  # what VideoFile._grab gives for a frame decoded, not converted
-_ROTATE_CODES = {
-    90: cv2.ROTATE_90_CLOCKWISE,
-    180: cv2.ROTATE_180,
-    270: cv2.ROTATE_90_COUNTERCLOCKWISE,
-}
+_ROTATE_CODES = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
 
 
 @contextmanager
@@ -74,7 +73,7 @@ def _quiet_opencv() -> Iterator[None]:
 
 def _open_capture(path: str) -> cv2.VideoCapture:
     """Open a file with the FFmpeg backend. Tests replace this to simulate odd containers."""
-    return cv2.VideoCapture(path, cv2.CAP_FFMPEG)
+    return cv2.VideoCapture(path, cv2.CAP_FFMPEG, decode_errors.capture_params())
 
 
 def _get(cap: cv2.VideoCapture, prop: int) -> float:
@@ -176,7 +175,8 @@ class VideoFile(_FrameSource):
         self.timestamp_source: Literal["container", "frame_rate"] = "container"
         self._rotate_code: int | None = None
         self._pending: deque[tuple[float, np.ndarray, int]] = deque()  # (raw s, frame, failed reads)
-        self.damaged: list[DamagedSpan] = []  # frames that did not decode, in order (module doc)
+        self._lost: list[DamagedSpan] = []  # frames that did not decode, in order (module doc)
+        self._glitches = decode_errors.Glitches()  # frames decoded with errors concealed
         self._decoded = 0
         self._n_stated = -1  # the container's frame count, -1 when unknown
         self._frame_s: float | None = None  # constant-rate MP4/MOV: the interval frames are stored at
@@ -208,6 +208,7 @@ class VideoFile(_FrameSource):
                 hint="use a common format (.mp4, .mov, .avi) and check the file is complete",
             )
         cap = self._cap
+        decode_errors.install()  # after the first open, where OpenCV sets FFmpeg's logging up
         try:
             auto = bool(cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1))
         except cv2.error:
@@ -270,9 +271,11 @@ class VideoFile(_FrameSource):
         fails = 0
         if self._cap is None:  # closed: iteration is over, the file did not end
             return None, 0
+        decode_errors.start()  # concealed while a read failed: the frame it gives is glitched
         while not self._exhausted and self._cap is not None:
             frame = read()
             if frame is not None:
+                self._glitches.decoded(self._decoded, decode_errors.concealed(), _get(self._cap, _FRAME_TYPE))
                 self._decoded += 1
                 self.read_error = False  # set again only by a failed read the file ends on
                 return frame, fails
@@ -309,12 +312,13 @@ class VideoFile(_FrameSource):
             step = (t_s - prev_s) / self._frame_s
             lost = round(step) - 1 if step > GAP_FRAMES else 0
         if lost > 0:
-            last = self.damaged[-1] if self.damaged else None
-            if last is not None and last.end_s == prev_s:  # one frame decoded between: one span
-                self.damaged[-1] = DamagedSpan(last.start_s, t_s, last.frames + lost, k)
-            else:
-                self.damaged.append(DamagedSpan(prev_s if k > 0 else min(0.0, t_s), t_s, lost, k))
+            decode_errors.add_lost(self._lost, k, prev_s, t_s, lost)
+        self._glitches.stamp(k, prev_s, t_s)
         return t_s
+
+    @property
+    def damaged(self) -> list[DamagedSpan]:  # the damage before the frames delivered so far, in order
+        return decode_errors.merged(self._lost, self._glitches.all_spans())
 
     def __next__(self) -> tuple[float, np.ndarray]:
         item = self._pending.popleft() if self._pending else self._read_stamped()

@@ -48,6 +48,8 @@ def damaged_line(report: Report) -> str:
     """The damaged frames and where they were, for a damaged video."""
     spans = ", ".join(f"{a:.2f}–{b:.2f} s" for a, b in report.damaged_s)
     n = int(report.damaged_frames.sum())
+    if n == 0:  # frames decoded with errors concealed only (analysis/damage.py)
+        return f"damaged: frames decoded with errors concealed (glitched), between {spans}"
     return f"damaged: {n} frame{'s' if n != 1 else ''} could not be decoded, between {spans}"
 
 

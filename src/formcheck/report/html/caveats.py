@@ -76,6 +76,9 @@ def _damaged(report: Report) -> str:
     n = int(report.damaged_frames.sum())
     spans = ", ".join(f"{num(a, '{:.2f}')}–{num(b, '{:.2f}')} s" for a, b in report.damaged_s)
     plural = "s" if n != 1 else ""
+    if n == 0:  # frames decoded with errors concealed only (analysis/damage.py)
+        return (f"<p>The video is damaged: frames between {esc(spans)} <b>decoded with errors concealed</b>; "
+                "the pose found on those glitched frames may be wrong.</p>")
     return (f"<p>The video is damaged: <b>{n} frame{plural}</b> could not "
             f"be decoded, between {esc(spans)}. Angles across those spans are interpolated from the "
             "frames either side.</p>")
