@@ -406,6 +406,23 @@ def test_latest_frame_drops_what_the_reader_cannot_keep_up_with() -> None:
     assert got[-1] >= 190  # the last frames were not lost behind old ones
 
 
+def test_a_file_starts_playing_when_its_first_frame_is_taken() -> None:
+    """The file's clock starts when the first frame is asked for, not when it is opened: loading
+    the pose model takes seconds (15 s for two landmarkers on two busy cores), and a clock started
+    at open skipped the clip's start (the first 8 s of a 21 s set, 3 of its 10 reps)."""
+    src = LatestFrame(_Fast(), paced=True, speed=4.0).start()  # 200 frames over ~1.7 s
+    time.sleep(2.5)  # longer than the whole clip takes to play
+    assert src.read == 1 and src.end == ""  # the first frame is held, the rest wait for it
+    t0 = time.monotonic()
+    first = src.get(5.0)
+    assert first.index == 0 and first.wall_s >= t0  # due when taken
+    got = [first.index]
+    while (cap := src.get(5.0)) is not None:
+        got.append(cap.index)
+    assert src.end == "ended" and src.read == 200 and got[-1] == 199
+    assert time.monotonic() - t0 >= 0.9 * (199 / 30.0) / 4.0  # then paced from there
+
+
 def test_recorder_holds_frames_over_drops_to_keep_real_time(tmp_path: Path) -> None:
     rec = ConstantRateRecorder(tmp_path / "r.mp4", (64, 48), fps=10.0)
     for t, v in [(5.0, 0), (5.1, 50), (5.5, 100), (6.0, 150)]:  # 3 and 4 frames dropped
