@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CORPUS_VERSION = 1
+CORPUS_VERSION = 2
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "synthetic_rdl_side.mp4"
 SAMPLE_REPS = 3
@@ -47,14 +47,18 @@ DEFAULT_OUT = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "
 SEED = 12  # the issue's number; every mutant's own seed derives from it and its name
 
 SYNTH_FPS = 15  # the rendered sample is re-encoded at 15 fps: half the frames to pose
-GOP = 15  # keyframe every second in our own encodes, so cut points are known
+QUICK_FPS, QUICK_S = 10, 3  # the quick profile's base: its first 3 s at 10 fps (30 frames)
 FOOTAGE_VARIANT_CLIP = "deadlift_side_02.mp4"  # 2 reps, 11.6 s, a real encoder's GOP
 FOOTAGE_MUTANT_CLIPS = ("deadlift_side_bad_01.mp4", "deadlift_side_bad_02.mp4", "deadlift_side_good_02.mp4")
 TABLE_ORDER = ("stsz", "stco", "co64", "stts", "stss", "ctts", "stsc", "elst", "stsd", "tkhd", "mdhd", "mvhd", "hdlr")
 CONTAINER_BOXES = {"moov", "trak", "mdia", "minf", "stbl", "edts", "dinf", "udta"}
 
 X264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-threads", "1"]
-X264_GOP = [*X264, "-g", str(GOP), "-keyint_min", str(GOP), "-sc_threshold", "0", "-bf", "2"]
+
+
+def x264_gop(fps: int) -> list[str]:
+    """H.264 with a keyframe every second exactly (so cut points are known) and B-frames."""
+    return [*X264, "-g", str(fps), "-keyint_min", str(fps), "-sc_threshold", "0", "-bf", "2"]
 
 
 @dataclass
@@ -373,14 +377,14 @@ def make_bases(corpus: Corpus, quick: bool, footage: bool) -> list[Item]:
     profile's is its first 4 s), and in the full corpus, real clips as recorded."""
     out = []
     if quick:
-        name = "synth4s.mp4"
-        ff("-i", SAMPLE, "-t", "4", "-vf", f"fps={SYNTH_FPS}", *X264_GOP, "-pix_fmt", "yuv420p",
+        name = f"synth{QUICK_S}s.mp4"
+        ff("-i", SAMPLE, "-t", str(QUICK_S), "-vf", f"fps={QUICK_FPS}", *x264_gop(QUICK_FPS), "-pix_fmt", "yuv420p",
            "-movflags", "+faststart", *bitexact(corpus.folder / name))
-        return [_record(corpus, Item(name, "base", "sample", "sample's first 4 s, H.264 15 fps, moov first",
-                                     intact=True))]
+        how = f"sample's first {QUICK_S} s, H.264 {QUICK_FPS} fps, moov first"
+        return [_record(corpus, Item(name, "base", "sample", how, intact=True))]
     for name, flags, how in (("synth.mp4", [], "moov last"), ("synth-faststart.mp4", ["-movflags", "+faststart"],
                                                                "moov first")):
-        ff("-i", SAMPLE, "-vf", f"fps={SYNTH_FPS}", *X264_GOP, "-pix_fmt", "yuv420p", *flags,
+        ff("-i", SAMPLE, "-vf", f"fps={SYNTH_FPS}", *x264_gop(SYNTH_FPS), "-pix_fmt", "yuv420p", *flags,
            *bitexact(corpus.folder / name))
         out.append(_record(corpus, Item(name, "base", "sample", f"sample re-encoded, H.264 15 fps, {how}",
                                         intact=True, reps=SAMPLE_REPS)))
