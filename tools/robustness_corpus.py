@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CORPUS_VERSION = 2
+CORPUS_VERSION = 3
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "synthetic_rdl_side.mp4"
 SAMPLE_REPS = 3
@@ -67,6 +67,7 @@ class Item:
 
     name: str  # file name in the corpus folder
     group: str  # "base" (an intact source of mutants), "variant" or "mutant"
+    kind: str  # the variant ("trim-key", "vfr", ...) or the mutant kind ("mdat-flip", "trunc", ...)
     source: str  # the base it was made from
     how: str  # what was done, in words
     intact: bool  # every stored frame decodes: must not be called broken (exit 7)
@@ -358,7 +359,7 @@ def make_mutants(corpus: Corpus, base: Item, quick: bool) -> None:
             if got is None:
                 continue
             (corpus.folder / name).write_bytes(got[0])
-            corpus.items.append(Item(name, "mutant", base.name, got[1], intact=False, reps=base.reps,
+            corpus.items.append(Item(name, "mutant", kind, base.name, got[1], intact=False, reps=base.reps,
                                      footage=base.footage))
 
 
@@ -381,17 +382,17 @@ def make_bases(corpus: Corpus, quick: bool, footage: bool) -> list[Item]:
         ff("-i", SAMPLE, "-t", str(QUICK_S), "-vf", f"fps={QUICK_FPS}", *x264_gop(QUICK_FPS), "-pix_fmt", "yuv420p",
            "-movflags", "+faststart", *bitexact(corpus.folder / name))
         how = f"sample's first {QUICK_S} s, H.264 {QUICK_FPS} fps, moov first"
-        return [_record(corpus, Item(name, "base", "sample", how, intact=True))]
+        return [_record(corpus, Item(name, "base", "base", "sample", how, intact=True))]
     for name, flags, how in (("synth.mp4", [], "moov last"), ("synth-faststart.mp4", ["-movflags", "+faststart"],
                                                                "moov first")):
         ff("-i", SAMPLE, "-vf", f"fps={SYNTH_FPS}", *x264_gop(SYNTH_FPS), "-pix_fmt", "yuv420p", *flags,
            *bitexact(corpus.folder / name))
-        out.append(_record(corpus, Item(name, "base", "sample", f"sample re-encoded, H.264 15 fps, {how}",
+        out.append(_record(corpus, Item(name, "base", "base", "sample", f"sample re-encoded, H.264 15 fps, {how}",
                                         intact=True, reps=SAMPLE_REPS)))
     if footage:
         for clip in FOOTAGE_MUTANT_CLIPS:
             shutil.copyfile(FOOTAGE / clip, corpus.folder / clip)
-            out.append(_record(corpus, Item(clip, "base", clip, "real clip as recorded", intact=True,
+            out.append(_record(corpus, Item(clip, "base", "base", clip, "real clip as recorded", intact=True,
                                             reps=_footage_reps(clip), footage=True)))
     return out
 
@@ -413,7 +414,7 @@ def make_variants(corpus: Corpus, src: Path, source: str, reps: int | None, name
             corpus.skipped[name] = f"this FFmpeg has no {v.encoder} encoder"
             continue
         v.make(src, corpus.folder / name, dur)
-        _record(corpus, Item(name, "variant", source, v.name, intact=True, reps=reps if v.keeps_reps else None,
+        _record(corpus, Item(name, "variant", v.name, source, v.name, intact=True, reps=reps if v.keeps_reps else None,
                              trimmed=v.trimmed, footage=footage))
 
 
