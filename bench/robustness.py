@@ -50,6 +50,7 @@ class Run:
     wall_s: float
     stderr: str
     doc: dict | None  # the JSON report, when it parsed
+    decodable: int | None = None  # damaged files with a report: frames FFmpeg decodes from them
     classes: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # acceptance checks it breaks
 
@@ -159,15 +160,24 @@ def _damaged(run: Run, reference: int | None, c: list[str], f: list[str]) -> Non
 # --------------------------------------------------------------------------- running and printing
 
 
-def run_all(corpus: rc.Corpus, items: list[rc.Item], cmd: list[str], jobs: int, timeout_s: float) -> dict[str, Run]:
+def run_item(cmd: list[str], item: rc.Item, path: Path, tmp: Path, timeout_s: float, count: bool) -> Run:
+    """Run one file; for a damaged file with a report, also count the frames FFmpeg decodes."""
+    run = run_one(cmd, path, tmp, timeout_s)
+    run.group = item.group
+    if count and not item.intact and run.doc is not None:
+        run.decodable = rc.shown_frames(path, timeout_s)
+    return run
+
+
+def run_all(corpus: rc.Corpus, items: list[rc.Item], cmd: list[str], jobs: int, timeout_s: float,
+            count: bool = False) -> dict[str, Run]:
+    """Every item's run, ``jobs`` at a time, progress on stderr."""
     runs: dict[str, Run] = {}
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(jobs) as pool:
-        todo = {pool.submit(run_one, cmd, corpus.path(i), Path(tmp), timeout_s): i for i in items}
+        todo = {pool.submit(run_item, cmd, i, corpus.path(i), Path(tmp), timeout_s, count): i for i in items}
         for n, fut in enumerate(as_completed(todo), 1):
             item = todo[fut]
-            run = fut.result()
-            run.group = item.group
-            runs[item.name] = run
+            run = runs[item.name] = fut.result()
             print(f"[{n}/{len(items)}] {item.name}: exit {run.rc} in {run.wall_s:.1f} s", file=sys.stderr, flush=True)
     return runs
 
@@ -214,6 +224,20 @@ def print_details(corpus: rc.Corpus, runs: dict[str, Run]) -> None:
         it = items[r.name]
         if it.intact:
             print(f"| {r.name} | {r.rc} | {r.frames} | {it.shown_frames} | {r.reps} | {it.reps} | {r.wall_s:.0f} |")
+    print_decodable(runs)
+
+
+def print_decodable(runs: dict[str, Run]) -> None:
+    """Damaged files with a report: frames the report used vs frames FFmpeg decodes from the file."""
+    counted = [r for r in runs.values() if r.decodable is not None and r.frames is not None]
+    if not counted:
+        return
+    fewer = sorted((r for r in counted if r.frames < r.decodable), key=lambda r: r.frames - r.decodable)
+    more = sum(r.frames > r.decodable for r in counted)
+    print(f"\ndamaged files with a report: {len(counted)}; frames used = FFmpeg's decodable frames in "
+          f"{len(counted) - len(fewer) - more}, fewer in {len(fewer)}, more in {more}")
+    for r in fewer[:15]:
+        print(f"- {r.name}: exit {r.rc}, {r.frames} of {r.decodable} decodable frames used")
 
 
 ACCEPTANCE = (
@@ -255,6 +279,7 @@ def select(corpus: rc.Corpus, limit: int | None) -> list[rc.Item]:
 
 def save(path: Path, runs: dict[str, Run]) -> None:
     doc = {r.name: {"group": r.group, "rc": r.rc, "wall_s": round(r.wall_s, 2), "reps": r.reps, "frames": r.frames,
+                    "decodable": r.decodable,
                     "classes": r.classes, "failures": r.failures, "stderr_last": r.last_line()} for r in runs.values()}
     path.write_text(json.dumps(doc, indent=1) + "\n")
 
@@ -267,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--formcheck", help="command that runs formcheck (default: this checkout's src)")
     ap.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds before a run is a hang")
     ap.add_argument("--corpus", type=Path, help="corpus folder (default: the cache)")
+    ap.add_argument("--no-count", action="store_true",
+                    help="do not count the frames FFmpeg decodes from damaged files (to compare with the report's)")
     ap.add_argument("--save", type=Path, help="write every file's outcome to this JSON file")
     args = ap.parse_args(argv)
     folder = args.corpus or rc.DEFAULT_OUT / ("quick" if args.quick else "full")
@@ -281,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, why in corpus.skipped.items():
         print(f"not in the corpus: {name}: {why}")
     t1 = time.perf_counter()
-    runs = run_all(corpus, items, cmd, args.jobs, args.timeout)
+    runs = run_all(corpus, items, cmd, args.jobs, args.timeout, count=not args.no_count)
     classify_all(items, runs)
     print(f"\n{len(runs)} runs in {time.perf_counter() - t1:.0f} s wall "
           f"(median {sorted(r.wall_s for r in runs.values())[len(runs) // 2]:.1f} s per run)")

@@ -122,11 +122,15 @@ def has_encoder(name: str) -> bool:
     return re.search(rf"^\s*V\S*\s+{re.escape(name)}\s", run.stdout, re.M) is not None
 
 
-def shown_frames(path: Path) -> int:
-    """Frames FFmpeg decodes and presents (edit lists and rotation applied), one CRC line each."""
-    run = subprocess.run(
-        [ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:v:0", "-fps_mode", "passthrough",
-         "-f", "framecrc", "-"], capture_output=True, text=True)
+def shown_frames(path: Path, timeout_s: float = 300.0) -> int | None:
+    """Frames FFmpeg decodes and presents (edit lists and rotation applied), one CRC line each;
+    None if FFmpeg takes longer than ``timeout_s``."""
+    try:
+        run = subprocess.run(
+            [ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:v:0", "-fps_mode", "passthrough",
+             "-f", "framecrc", "-"], capture_output=True, text=True, timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        return None
     return sum(1 for ln in run.stdout.splitlines() if ln and not ln.startswith("#"))
 
 
