@@ -150,20 +150,24 @@ def duration_s(path: Path) -> float:
 
 # --------------------------------------------------------------------------- the variants
 
-# A variant: (name, needs encoder, intact, keeps every rep, trimmed, make(src, out, dur)).
-Make = Callable[[Path, Path, float], None]
+Make = Callable[[Path, Path, float], None]  # (source, output, the source's seconds): writes a variant
+
+
+def _cut_keyframes(src: Path, dur: float) -> tuple[float, float]:
+    """The first keyframe between 15% and 60% of the clip, and the keyframe after it (or +0.3 s)."""
+    keys = keyframe_times(src)
+    first = next(t for t in keys if 0.15 * dur < t < 0.6 * dur)
+    return first, next((t for t in keys if t > first), first + 0.3)
 
 
 def _trim_at_keyframe(src: Path, out: Path, dur: float) -> None:
-    keys = [t for t in keyframe_times(src) if 0.15 * dur < t < 0.6 * dur]
-    ff("-ss", f"{keys[0]:.6f}", "-i", src, "-c", "copy", *bitexact(out))
+    ff("-ss", f"{_cut_keyframes(src, dur)[0]:.6f}", "-i", src, "-c", "copy", *bitexact(out))
 
 
 def _trim_between_keyframes(src: Path, out: Path, dur: float) -> None:
-    keys = [t for t in keyframe_times(src) if 0.15 * dur < t < 0.6 * dur]
-    after = [t for t in keyframe_times(src) if t > keys[0]]
-    cut = (keys[0] + after[0]) / 2 if after else keys[0] + 0.3
-    ff("-ss", f"{cut:.6f}", "-i", src, "-c", "copy", *bitexact(out))
+    """Cut halfway between two keyframes: the frames from the first stay stored, an edit list hides them."""
+    key, after = _cut_keyframes(src, dur)
+    ff("-ss", f"{(key + after) / 2:.6f}", "-i", src, "-c", "copy", *bitexact(out))
 
 
 def _trim_tail(src: Path, out: Path, dur: float) -> None:
@@ -221,7 +225,6 @@ class Variant:
     encoder: str | None = None  # the FFmpeg encoder it needs
     keeps_reps: bool = True  # the whole set is there, unchanged: same reps as the source
     trimmed: bool = False  # cut without re-encoding
-    picture_lost: bool = False  # intact file, but the lifter is not seen for part of it
 
 
 VARIANTS = (
@@ -242,10 +245,9 @@ VARIANTS = (
     Variant("10bit", "mp4", _encode(*X264, "-pix_fmt", "yuv420p10le"), "libx264"),
     Variant("yuv444", "mp4", _encode(*X264, "-pix_fmt", "yuv444p"), "libx264"),
     Variant("4k", "mp4", _four_k, "libx264", keeps_reps=False),
-    Variant("black-gap", "mp4", _black("between(t,{d}*0.4,{d}*0.4+1.5)"), "libx264", keeps_reps=False,
-            picture_lost=True),
-    Variant("leave-black", "mp4", _black("gte(t,{d}*0.6)"), "libx264", keeps_reps=False, picture_lost=True),
-    Variant("leave-slide", "mp4", _slide_out, "libx264", keeps_reps=False, picture_lost=True),
+    Variant("black-gap", "mp4", _black("between(t,{d}*0.4,{d}*0.4+1.5)"), "libx264", keeps_reps=False),
+    Variant("leave-black", "mp4", _black("gte(t,{d}*0.6)"), "libx264", keeps_reps=False),
+    Variant("leave-slide", "mp4", _slide_out, "libx264", keeps_reps=False),
 )
 QUICK_VARIANTS = ("trim-key", "trim-nonkey", "rot90", "vfr")
 FOOTAGE_VARIANTS = ("trim-key", "trim-nonkey", "trim-tail", "rot90", "vfr", "hevc", "black-gap", "leave-slide")
