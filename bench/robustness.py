@@ -31,6 +31,7 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -266,11 +267,14 @@ def print_acceptance(runs: dict[str, Run]) -> bool:
     return ok_all
 
 
-def select(corpus: rc.Corpus, limit: int | None) -> list[rc.Item]:
-    """Bases first (the mutants' reference rep counts), then variants and mutants; ``limit`` keeps
-    every n-th of the rest so a short run still spreads over every base and kind."""
-    bases = [i for i in corpus.items if i.group == "base"]
-    rest = [i for i in corpus.items if i.group != "base"]
+def select(corpus: rc.Corpus, limit: int | None, match: str | None = None) -> list[rc.Item]:
+    """Bases first (the mutants' reference rep counts), then variants and mutants; ``match`` keeps
+    the names matching that pattern (and the bases of mutants kept); ``limit`` keeps every n-th of
+    the rest so a short run still spreads over every base and kind."""
+    rest = [i for i in corpus.items if i.group != "base" and (match is None or fnmatch(i.name, match))]
+    needed = {i.source for i in rest if i.group == "mutant"}
+    bases = [i for i in corpus.items if i.group == "base" and (match is None or i.name in needed
+                                                                 or fnmatch(i.name, match))]
     if limit is not None and limit < len(rest):
         step = len(rest) / limit
         rest = [rest[int(k * step)] for k in range(limit)]
@@ -289,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="the small corpus the tests run")
     ap.add_argument("--jobs", type=int, default=2, help="runs at a time (default 2)")
     ap.add_argument("--limit", type=int, help="at most this many variants and mutants (spread evenly)")
+    ap.add_argument("--match", metavar="PATTERN", help="only the files whose names match, e.g. '*trim*'")
     ap.add_argument("--formcheck", help="command that runs formcheck (default: this checkout's src)")
     ap.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds before a run is a hang")
     ap.add_argument("--corpus", type=Path, help="corpus folder (default: the cache)")
@@ -301,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus = rc.ensure(folder, args.quick)
     made_s = time.perf_counter() - t0
     cmd = shlex.split(args.formcheck) if args.formcheck else default_command()
-    items = select(corpus, args.limit)
+    items = select(corpus, args.limit, args.match)
     print(f"# formcheck robustness, {time.strftime('%Y-%m-%d %H:%M')}\n")
     print(f"corpus {corpus.folder} ({len(corpus.items)} files, ready in {made_s:.0f} s); command: {shlex.join(cmd)}; "
           f"{args.jobs} jobs, {args.timeout:.0f} s limit; {rc.ffmpeg_version()}")

@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CORPUS_VERSION = 3
+CORPUS_VERSION = 4
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "synthetic_rdl_side.mp4"
 SAMPLE_REPS = 3
@@ -175,8 +175,15 @@ def _trim_tail(src: Path, out: Path, dur: float) -> None:
 
 
 def _rotate(deg: int) -> Make:
+    """As a phone records: the pixels stored turned ``deg`` clockwise, a display matrix turning them
+    back ``deg`` counter-clockwise, so the lifter shows upright as in the source."""
+    turn = {90: "transpose=clock", 180: "transpose=clock,transpose=clock", 270: "transpose=cclock"}[deg]
+
     def make(src: Path, out: Path, dur: float) -> None:
-        ff("-display_rotation", str(deg), "-i", src, "-c", "copy", *bitexact(out))
+        stored = out.with_name(f"{out.stem}.stored.mp4")
+        ff("-i", src, "-vf", turn, *X264, "-pix_fmt", "yuv420p", *bitexact(stored))
+        ff("-display_rotation", str(deg), "-i", stored, "-c", "copy", *bitexact(out))
+        stored.unlink()
 
     return make
 
@@ -231,9 +238,9 @@ VARIANTS = (
     Variant("trim-key", "mp4", _trim_at_keyframe, keeps_reps=False, trimmed=True),
     Variant("trim-nonkey", "mp4", _trim_between_keyframes, keeps_reps=False, trimmed=True),
     Variant("trim-tail", "mp4", _trim_tail, keeps_reps=False, trimmed=True),
-    Variant("rot90", "mp4", _rotate(90)),
-    Variant("rot180", "mp4", _rotate(180)),
-    Variant("rot270", "mp4", _rotate(270)),
+    Variant("rot90", "mp4", _rotate(90), "libx264"),
+    Variant("rot180", "mp4", _rotate(180), "libx264"),
+    Variant("rot270", "mp4", _rotate(270), "libx264"),
     Variant("vfr", "mp4", _vfr, "libx264"),
     Variant("hevc", "mp4", _encode("-c:v", "libx265", "-preset", "ultrafast", "-tag:v", "hvc1",
                                    "-x265-params", "pools=none:frame-threads=1:log-level=error",
