@@ -100,8 +100,6 @@ def test_changed_reps_on_a_damaged_file_come_with_a_damage_warning(outcome) -> N
     assert not _failing(runs, "reps changed without a damage warning")
 
 
-@pytest.mark.xfail(strict=True, reason="coverage.damaged_frames and damaged_spans_s land with the "
-                   "damaged-frames change (issue 12): absent on main until it is merged")
 def test_reports_count_damaged_frames(outcome) -> None:
     _, runs = outcome
     reports = [r for r in runs.values() if r.doc is not None]
