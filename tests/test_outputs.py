@@ -217,3 +217,26 @@ def test_a_replaced_file_is_like_one_written_in_place(tmp_path, analysed) -> Non
     assert stat.S_IMODE(old.stat().st_mode) == 0o640
     assert link.is_symlink() and json.loads(real.read_text())["schema"] == "formcheck.report/1"
     assert Path(os.devnull).is_char_device()
+
+
+def test_a_file_size_limit_keeps_the_good_report_and_says_so(tmp_path) -> None:
+    """Under a file size limit (RLIMIT_FSIZE, as a full disk) the write fails: one line, exit 1,
+    the good JSON from before still whole, no debris; it used to leave invalid JSON in place."""
+    import resource
+    import subprocess
+    import sys
+
+    js = tmp_path / "r.json"
+    cmd = [sys.executable, "-m", "formcheck", "analyze", str(SAMPLE), "--json", str(js), "-q"]
+    subprocess.run(cmd, check=True)
+    good = js.read_text()
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (len(good) // 2, len(good) // 2))
+
+    done = subprocess.run([*cmd, "--csv", str(tmp_path / "r.csv")], capture_output=True, text=True,
+                          preexec_fn=limit)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith("formcheck: error: cannot write") and done.stderr.count("\n") == 1
+    assert js.read_text() == good
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json"]

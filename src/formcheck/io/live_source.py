@@ -3,7 +3,9 @@
 A thread reads the source and keeps only the newest frame. Whoever processes frames takes the
 newest one when ready; frames that arrived in between are dropped (and counted), never queued,
 so feedback never falls behind the lifter. A file plays as a camera would deliver it: each frame
-is released at its timestamp (divided by ``speed``) on the wall clock.
+is released at its timestamp (divided by ``speed``) on the wall clock, counted from when its first
+frame is taken, so the file starts playing once the pose model is loaded and ready (loading takes
+seconds, more on a busy machine: a clock started at open skipped the clip's first reps).
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ class LatestFrame:
         self._slot: Captured | None = None
         self._cond = threading.Condition()
         self._stop = threading.Event()
+        self._playing = threading.Event()  # paced: set when the first frame is taken
+        self._t0_wall = 0.0  # paced: when the first frame was taken (the file's clock starts)
         self._thread = threading.Thread(target=self._run, name="formcheck-frames", daemon=True)
 
     def start(self) -> LatestFrame:
@@ -66,17 +70,20 @@ class LatestFrame:
 
     def _run(self) -> None:
         end = "ended"
-        t0_wall = t0_s = None
+        t0_s = None
         frames: Iterator[tuple[float, np.ndarray]] = iter(self.source)
         try:
             for index, (t_s, frame) in enumerate(frames):
                 if self._stop.is_set():
                     end = "stopped"
                     break
-                if self.paced:
-                    if t0_wall is None:
-                        t0_wall, t0_s = time.monotonic(), t_s
-                    due = t0_wall + (t_s - t0_s) / self.speed
+                if self.paced and t0_s is None:
+                    t0_s = t_s  # the first frame is handed out when asked for; the clock starts then
+                elif self.paced:
+                    if not self._wait_playing():
+                        end = "stopped"
+                        break
+                    due = self._t0_wall + (t_s - t0_s) / self.speed
                     if self._stop.wait(max(0.0, due - time.monotonic())):
                         end = "stopped"
                         break
@@ -108,7 +115,18 @@ class LatestFrame:
                 return None
             got, self._slot = self._slot, None
             self.taken += 1
+            if self.paced and not self._playing.is_set():
+                self._t0_wall = time.monotonic()
+                got = replace(got, wall_s=self._t0_wall)  # due now: the file starts playing
+                self._playing.set()
             return got
+
+    def _wait_playing(self) -> bool:
+        """Wait until the first frame was taken; False if stopped first."""
+        while not self._playing.wait(0.1):
+            if self._stop.is_set():
+                return False
+        return True
 
     def stop(self) -> None:
         """Stop reading (the source is closed by the thread); waits briefly for it."""
