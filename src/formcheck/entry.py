@@ -7,6 +7,8 @@ until the command line is parsed (formcheck/__init__.py is kept as light).
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import sys
 
@@ -15,15 +17,30 @@ def run() -> None:
     """Run the command line (formcheck.cli.main), turning a Ctrl-C or SIGTERM that arrives
     outside a command's own handling (imports, start-up) into one line and exit code 130."""
     signal.signal(signal.SIGTERM, _interrupt)
+    from formcheck.errors import Interrupted
+
     try:
         from formcheck.cli import main
 
         main(prog_name="formcheck")
     except KeyboardInterrupt:
-        from formcheck.errors import Interrupted
-
         sys.stderr.write(f"formcheck: error: {Interrupted.EARLY}\n")
-        sys.exit(Interrupted.exit_code)
+        _end_now(Interrupted.exit_code)
+    except SystemExit as exc:
+        if exc.code == Interrupted.exit_code:  # said and saved: end without tearing down
+            _end_now(Interrupted.exit_code)
+        raise
+
+
+def _end_now(code: int) -> None:
+    """Exit at once after an interruption, its message out and what was measured saved: no
+    waiting for a pose model still loading in another thread, no object teardown (MediaPipe's
+    half-built landmarker prints a traceback from __del__ at exit), and the exit code formcheck
+    chose (CPython reports an interrupt that landed in code an extension ran as death by SIGINT)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 def _interrupt(signum, frame):  # noqa: ANN001, ANN202, ARG001 - a signal handler

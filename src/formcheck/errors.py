@@ -58,10 +58,8 @@ class CameraError(FormcheckError):
 
 class Interrupted(FormcheckError):
     """Ctrl-C or SIGTERM stopped the work; what was measured before it was saved (the message
-    says what). 128 + SIGINT, as shells report a process Ctrl-C ended. (A Ctrl-C that lands in
-    code an extension module runs through PyRun_String, as while OpenCV or MediaPipe load, makes
-    CPython end the process by SIGINT instead, after formcheck's message: a shell shows 130 all
-    the same; Python's subprocess shows -2.)"""
+    says what). 128 + SIGINT, as shells report a process Ctrl-C ended (entry.py exits with it
+    at once)."""
 
     exit_code = 130
     EARLY = "interrupted before anything was measured; nothing was written"  # start-up, model load
