@@ -288,3 +288,16 @@ def test_a_concealed_span_is_in_the_warnings_text_and_page_as_glitched_frames():
     assert to_dict(report)["coverage"]["damaged_frames"] == 0
     assert "damaged: frames decoded with errors concealed (glitched), between 5.83–6.17 s" in to_text(report)
     assert "decoded with errors concealed</b>" in to_html(report)
+
+
+def test_frames_lost_before_the_first_are_damage_too(tmp_path: Path) -> None:
+    """The opening keyframe damaged: the decoder starts at the next one, the first frame delivered
+    comes seconds in, and nothing failed a read. (A flipped byte in a real clip's keyframe table
+    did this: 58 of 102 frames, exit 0, a rep lost and no word.)"""
+    clip = _damaged(_h264(tmp_path, gop=15), tmp_path / "d.mp4", [0])
+    with open_video(clip) as v:
+        t = [t_s for t_s, _ in v]
+        damaged = v.damaged
+    assert t[0] > 5 * FRAME_S, t[:3]
+    assert len(damaged) >= 1 and damaged[0].start_s == 0.0 and damaged[0].end_s == t[0]
+    assert damaged[0].frames == round(t[0] / FRAME_S)

@@ -308,8 +308,8 @@ class VideoFile(_FrameSource):
         t_s = self._timestamp(raw_s)
         self.frames_read += 1
         lost = fails  # what timestamps say, where they can: failed reads and lost frames need not
-        if k > 0 and self._frame_s and self.timestamp_source == "container":  # pair up one to one
-            step = (t_s - prev_s) / self._frame_s
+        if self._frame_s and self.timestamp_source == "container":  # pair up one to one; a first
+            step = (t_s - (prev_s if k else -self._frame_s)) / self._frame_s  # frame is due at 0
             lost = round(step) - 1 if step > GAP_FRAMES else 0
         if lost > 0:
             decode_errors.add_lost(self._lost, k, prev_s, t_s, lost)
