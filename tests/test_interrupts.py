@@ -35,6 +35,12 @@ POSE = ROOT / "samples" / "kb_deadlift_side.pose.npz"
 STAGE_TIMEOUT_S = 300.0  # a stage not reached in this long is a hang, loaded machine or not
 
 
+def _ctrl_c_reaches_it() -> None:
+    """Ctrl-C as a terminal delivers it: a shell running the suite in the background starts it
+    with SIGINT ignored, and a process that starts so keeps ignoring it (as it should)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Run:
     """``python -m formcheck ARGS`` with its stderr read line by line as it comes."""
 
@@ -42,7 +48,7 @@ class Run:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "formcheck", *args], stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, **(env or {})},
+            env={**os.environ, **(env or {})}, preexec_fn=_ctrl_c_reaches_it,
         )
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.err: list[str] = []
