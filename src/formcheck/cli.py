@@ -198,13 +198,12 @@ def analyze(
         json=json_out, csv=csv_out, report=report_out, video=video_out, pose=save_pose, summary=not quiet
     )
     outputs.check(path)  # before the pose model runs, not after
-    with _term_interrupts():
-        with _Progress(not quiet, "pose") as progress:
-            report, pose = analyze_with_pose(path, exercise=exercise, config=config, progress=progress)
-        write_outputs(
-            report, pose, path, outputs, config=config, progress=_bars(quiet), say=_say(quiet), warn=_warn,
-            out=click.echo,
-        )
+    with _Progress(not quiet, "pose") as progress:  # SIGTERM interrupts it as Ctrl-C does (entry.py)
+        report, pose = analyze_with_pose(path, exercise=exercise, config=config, progress=progress)
+    write_outputs(
+        report, pose, path, outputs, config=config, progress=_bars(quiet), say=_say(quiet), warn=_warn,
+        out=click.echo,
+    )
 
 
 @main.command()
@@ -282,26 +281,6 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
             signal.signal(sig, h)
 
 
-@contextmanager
-def _term_interrupts() -> Iterator[None]:
-    """SIGTERM (`kill`, a service manager) stops a recorded set's run as Ctrl-C does: what was
-    measured is analysed and written, and the exit code says it was interrupted."""
-    import signal
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum, frame):  # noqa: ANN001, ANN202, ARG001
-        raise KeyboardInterrupt
-
-    old = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, old)
-
-
 @main.command()
 @click.argument("video", type=click.Path(readable=False))
 @click.option("--output", "-o", required=True, metavar="FILE.pose.npz", help="Where to save the pose.")
@@ -314,8 +293,7 @@ def pose(video: str, output: str, config: Config, quiet: bool) -> None:
 
     outputs = Outputs(pose=output, summary=not quiet)
     outputs.check()
-    with _term_interrupts():
-        with _Progress(not quiet, "pose") as progress:
-            run = pose_video(video, config, progress)
-        write_pose_outputs(run.pose, video, outputs, truncated=run.ended_early, interrupted=run.interrupted,
-                           out=click.echo)
+    with _Progress(not quiet, "pose") as progress:
+        run = pose_video(video, config, progress)
+    write_pose_outputs(run.pose, video, outputs, truncated=run.ended_early, interrupted=run.interrupted,
+                       out=click.echo)

@@ -2,7 +2,9 @@
 
 Ctrl-C at any moment, even while the heavy modules load, ends with one line and exit code 130
 (errors.Interrupted), never a traceback: this module imports nothing but the standard library
-until the command line is parsed (formcheck/__init__.py is kept as light).
+and formcheck.errors before the command line is parsed (formcheck/__init__.py is kept as light).
+SIGTERM (`kill`, a service manager) is taken as Ctrl-C for the whole process: a recorded set's
+run stops, analyses and writes what it measured; live mode installs its own handlers.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import sys
 
 
 def run() -> None:
-    """Run the command line (formcheck.cli.main), turning a Ctrl-C or SIGTERM that arrives
-    outside a command's own handling (imports, start-up) into one line and exit code 130."""
+    """Run the command line (formcheck.cli.main), SIGTERM raising KeyboardInterrupt as Ctrl-C
+    does; one that arrives outside a command's own handling (imports, start-up) becomes one line
+    and exit code 130."""
     signal.signal(signal.SIGTERM, _interrupt)
     from formcheck.errors import Interrupted
 
