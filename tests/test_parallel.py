@@ -115,13 +115,13 @@ def test_quieting_stderr_from_two_threads_leaves_it_working() -> None:
     doing it at once must leave fd 2 as it was (it once stayed pointed at /dev/null)."""
     import os
 
-    from formcheck.pose.mediapipe_pose import _quiet_native_stderr
+    from formcheck.io.native_stderr import native_stderr_quieted
 
     before = os.fstat(2)
     inside = threading.Barrier(2)
 
     def quiet() -> None:
-        with _quiet_native_stderr():
+        with native_stderr_quieted():
             inside.wait(timeout=5)  # both are inside together
 
     threads = [threading.Thread(target=quiet) for _ in range(2)]

@@ -30,7 +30,6 @@ import math
 import os
 import secrets
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -41,6 +40,7 @@ from typing import TypeVar
 import cv2
 import numpy as np
 
+from formcheck.io.native_stderr import native_stderr_quieted
 from formcheck.io.video import FALLBACK_FPS
 
 H264_FOURCCS = ("avc1", "H264")
@@ -218,22 +218,13 @@ class OpenCvWriter(VideoSink):
 @contextmanager
 def _quiet_stderr() -> Iterator[None]:
     """Silence OpenCV's and FFmpeg's own lines (e.g. "Could not find a valid device" from a
-    hardware encoder) while candidate codecs are tried: they go to the C-level stderr."""
+    hardware encoder) while candidate codecs are tried: OpenCV's log level, and the C-level
+    stderr (io/native_stderr.py)."""
     old_level = cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
     try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):
-        saved = None
-    try:
-        if saved is not None:
-            with open(os.devnull, "wb") as null:
-                os.dup2(null.fileno(), 2)
-        yield
+        with native_stderr_quieted():
+            yield
     finally:
-        if saved is not None:
-            os.dup2(saved, 2)
-            os.close(saved)
         cv2.utils.logging.setLogLevel(old_level)
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +12,7 @@ import numpy as np
 from formcheck import skeleton as sk
 from formcheck.config import PoseConfig
 from formcheck.errors import ModelError
+from formcheck.io.native_stderr import native_stderr_quieted
 from formcheck.pose import offline
 from formcheck.pose.backend import mediapipe_layout, model_file
 from formcheck.pose.outline import outline_offsets_px
@@ -29,39 +28,6 @@ def normalised_to_px(xy_norm: np.ndarray, width_px: int, height_px: int) -> np.n
     """MediaPipe's image landmarks are fractions of width and height: scale each axis by its own
     size before any angle, or angles on non-square frames come out wrong."""
     return np.asarray(xy_norm, dtype=np.float32) * np.array([width_px, height_px], dtype=np.float32)
-
-
-_quiet_lock = threading.Lock()
-_quiet_depth = 0  # threads inside _quiet_native_stderr now
-_saved_fd: int | None = None  # the real stderr while any is
-
-
-@contextlib.contextmanager
-def _quiet_native_stderr() -> Iterator[None]:
-    """Silence the C++ log lines MediaPipe/TFLite print while loading (they are not errors).
-
-    fd 2 belongs to the whole process: with landmarkers in several threads, the first one in
-    points it at /dev/null and the last one out restores it (two saving and restoring their own
-    copies would leave it pointing at /dev/null)."""
-    global _quiet_depth, _saved_fd
-    with _quiet_lock:
-        if _quiet_depth == 0:
-            try:
-                _saved_fd = os.dup(2)
-                with open(os.devnull, "wb") as null:
-                    os.dup2(null.fileno(), 2)
-            except OSError:
-                _saved_fd = None
-        _quiet_depth += 1
-    try:
-        yield
-    finally:
-        with _quiet_lock:
-            _quiet_depth -= 1
-            if _quiet_depth == 0 and _saved_fd is not None:
-                os.dup2(_saved_fd, 2)
-                os.close(_saved_fd)
-                _saved_fd = None
 
 
 class MediaPipePose:
@@ -100,7 +66,7 @@ class MediaPipePose:
         with contextlib.ExitStack() as stack:
             stack.enter_context(offline.uploader_disabled())
             try:
-                with _quiet_native_stderr():
+                with native_stderr_quieted():
                     self._landmarker = offline.run_without_sockets(lambda: PoseLandmarker.create_from_options(options))
             except (RuntimeError, ValueError) as exc:
                 raise ModelError(f"cannot load pose model {model}: {exc}") from exc
@@ -115,7 +81,7 @@ class MediaPipePose:
         self.close()
 
     def close(self) -> None:
-        with self._offline, _quiet_native_stderr():  # 1.2.3 logs accelerator teardown
+        with self._offline, native_stderr_quieted():  # 1.2.3 logs accelerator teardown
             self._landmarker.close()  # its usage-log uploader posts now: still pointed nowhere
 
     def independent_after(self, found: list[PoseCandidate]) -> bool:
@@ -136,7 +102,7 @@ class MediaPipePose:
         ms = max(int(round(t_s * 1000.0)), self._last_ms + 1)  # MediaPipe needs increasing ms
         self._last_ms = ms
         if self._frames < 2:  # the first calls log graph warnings
-            with _quiet_native_stderr():
+            with native_stderr_quieted():
                 result = self._landmarker.detect_for_video(image, ms)
         else:
             result = self._landmarker.detect_for_video(image, ms)
