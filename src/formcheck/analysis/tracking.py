@@ -2,9 +2,10 @@
 the exercise, and never splice two people into one track.
 
 A detection joins a track only if it lies within ``max_jump_body`` torso lengths of where the
-track was last seen; anything else starts a new track. The lifter is the track that is on screen
-longest, moves its hips and knees most and is largest; tracks of the same person separated by a
-detection dropout are chained only when they do not overlap in time and join up in space.
+track was last seen; anything else starts a new track. Tracks then join into people: a track is
+someone else only if it shares a frame with them or lies out of their reach (group_people), so a
+lone lifter the detector keeps losing stays one person. The lifter is the person seen longest
+whose hips and knees move most (a partner holding a Nordic lifter's ankles is still).
 """
 
 from __future__ import annotations
@@ -63,6 +64,19 @@ def height_px(c: PoseCandidate, width_px: int, height_px: int) -> float:
     return float(STANDING_PER_CHAIN * length)
 
 
+def stature_px(c: PoseCandidate, size_wh: tuple[int, int] | None) -> float:
+    """:func:`height_px` on the frame of ``size_wh``, or on unclipped landmarks without one."""
+    return height_px(c, *(size_wh or (1 << 30, 1 << 30)))
+
+
+def body_scale(c: PoseCandidate, size_wh: tuple[int, int] | None) -> tuple[np.ndarray, float]:
+    """Centre and gate scale of a detection: its torso length, but never under a quarter of its
+    stature (a torso bent towards the camera or half hidden by a plate reads short: on
+    deadlift_side_good_04 it fell from 194 to 55 px and the lifter's own next frame was "too far")."""
+    centre, torso = centre_scale(c)
+    return centre, max(torso, 0.25 * stature_px(c, size_wh))
+
+
 def link_tracks(
     t_s: np.ndarray, candidates: Sequence[list[PoseCandidate]], cfg: TrackConfig,
     size_wh: tuple[int, int] | None = None,
@@ -74,7 +88,7 @@ def link_tracks(
     for f, cands in enumerate(candidates):
         t = float(t_s[f])
         active = [tr for tr in active if t - tr.last_t <= cfg.max_gap_s]
-        cs = [_too_small if size_wh and height_px(c, *size_wh) < cfg.min_person_px else centre_scale(c)
+        cs = [_too_small if size_wh and height_px(c, *size_wh) < cfg.min_person_px else body_scale(c, size_wh)
               for c in cands]
         pairs = []
         for ti, tr in enumerate(active):
@@ -98,51 +112,127 @@ def link_tracks(
     return tracks
 
 
-def _track_score(tr: Track, t_s: np.ndarray, candidates: Sequence[list[PoseCandidate]]) -> float:
-    pts = np.stack([candidates[f][p].xy_px for f, p in zip(tr.frames, tr.picks)])
-    duration = float(t_s[tr.frames[-1]] - t_s[tr.frames[0]]) + 1e-3
-    knee = flexion_deg(pts[:, sk.HIP[0]], pts[:, sk.KNEE[0]], pts[:, sk.ANKLE[0]])
-    hip = flexion_deg(pts[:, sk.SHOULDER[0]], pts[:, sk.HIP[0]], pts[:, sk.KNEE[0]])
-    motion = float(np.nan_to_num(np.nanstd(knee)) + np.nan_to_num(np.nanstd(hip)))
-    height = float(np.nanmedian(np.nanmax(pts[:, :, 1], axis=1) - np.nanmin(pts[:, :, 1], axis=1)))
-    return duration * (5.0 + motion) * max(height, 1.0)
+@dataclass
+class Person:
+    """Tracks of one person: never two in the same frame, and each where the others left off."""
+
+    tracks: list[Track]
+    frames: np.ndarray  # (m,) sorted frame indices
+    centre_px: np.ndarray  # (m, 2) trunk centre in each of those frames
+    stature_px: np.ndarray  # (m,) standing height in each
+
+    def seen_s(self, t_s: np.ndarray) -> float:
+        """Time on screen: frames seen times the clip's typical frame interval."""
+        dt = float(np.median(np.diff(t_s))) if len(t_s) > 1 else 0.0
+        return len(self.frames) * dt
+
+    def picks(self) -> dict[int, int]:
+        return {f: p for tr in self.tracks for f, p in zip(tr.frames, tr.picks)}
+
+
+Size = tuple[int, int] | None
+
+
+def _person(tracks: list[Track], cands: Sequence[list[PoseCandidate]], size_wh: Size) -> Person:
+    pairs = sorted((f, p) for tr in tracks for f, p in zip(tr.frames, tr.picks))
+    centre = np.array([centre_scale(cands[f][p])[0] for f, p in pairs]).reshape(-1, 2)
+    tall = np.array([stature_px(cands[f][p], size_wh) for f, p in pairs])
+    return Person(tracks, np.array([f for f, _ in pairs], int), centre, tall)
+
+
+WALK_BODY_PER_S = 1.0  # while unseen, a person may have moved this many statures a second
+SIZE_RATIO = 1.6  # one person's median stature in two tracks differs by less than this factor
+
+
+def _reach(
+    tr: Track, who: Person, t_s: np.ndarray, cands: Sequence[list[PoseCandidate]], cfg: TrackConfig,
+    size_wh: Size,
+) -> float:
+    """How far ``tr`` is from where ``who`` was at the nearest moments, as a share of how far they
+    could have moved (<= 1: the same person), or inf where the two share a frame."""
+    frames = np.asarray(tr.frames)
+    if np.isin(frames, who.frames).any():
+        return float("inf")
+    size = np.median([stature_px(cands[f][p], size_wh) for f, p in zip(tr.frames, tr.picks)])
+    if not 1 / SIZE_RATIO <= size / max(float(np.median(who.stature_px)), 1.0) <= SIZE_RATIO:
+        return float("inf")  # half the size or twice it: part of a body, or someone else
+    ratios = []
+    for i in np.linspace(0, len(frames) - 1, min(len(frames), 25)).round().astype(int):
+        f = frames[i]
+        j = int(np.argmin(np.abs(t_s[who.frames] - t_s[f])))
+        tall = max(float(who.stature_px[j]), 1.0)
+        dist = float(np.hypot(*(centre_scale(cands[f][tr.picks[i]])[0] - who.centre_px[j])))
+        allow = 0.5 * cfg.max_jump_body + WALK_BODY_PER_S * abs(float(t_s[f] - t_s[who.frames[j]]))
+        ratios.append(dist / tall / allow)
+    return float(np.nanmedian(ratios)) if ratios else float("inf")
+
+
+def group_people(
+    t_s: np.ndarray, candidates: Sequence[list[PoseCandidate]], cfg: TrackConfig, size_wh: Size = None,
+) -> list[Person]:
+    """Tracks joined into people, longest tracks first: a track is someone else only if it shares
+    a frame with, or lies out of reach of, everyone seen so far. A lone lifter the detector lost
+    many times is one person."""
+    tracks = sorted(link_tracks(t_s, candidates, cfg, size_wh), key=lambda tr: -len(tr.frames))
+    people: list[Person] = []
+    for tr in tracks:
+        fits = [(r, k) for k, who in enumerate(people) if (r := _reach(tr, who, t_s, candidates, cfg, size_wh)) <= 1.0]
+        if fits:
+            k = min(fits)[1]
+            people[k] = _person([*people[k].tracks, tr], candidates, size_wh)
+        else:
+            people.append(_person([tr], candidates, size_wh))
+    return people
+
+
+def _action(who: Person, t_s: np.ndarray, cands: Sequence[list[PoseCandidate]], size_wh: Size) -> float:
+    """How likely ``who`` is the one training: time seen x how far their hips and knees moved
+    (5-95% range, the more mobile side) x sqrt(stature), a little less away from the frame's
+    middle. A partner holding a Nordic lifter's ankles is seen as long and as large, but still."""
+    picks = who.picks()
+    pts = np.stack([cands[f][picks[f]].xy_px for f in who.frames])
+    motion = 0.0
+    for a, b, c in ((sk.HIP, sk.KNEE, sk.ANKLE), (sk.SHOULDER, sk.HIP, sk.KNEE)):
+        spans = [0.0]
+        for side in range(2):
+            ang = flexion_deg(pts[:, a[side]], pts[:, b[side]], pts[:, c[side]])
+            ang = ang[np.isfinite(ang)]
+            if ang.size >= 5:
+                spans.append(float(np.ptp(np.percentile(ang, [5, 95]))))
+        motion += max(spans)
+    central = 1.0
+    if size_wh:
+        off = abs(float(np.median(who.centre_px[:, 0])) - size_wh[0] / 2) / (size_wh[0] / 2)
+        central = 1.0 - 0.3 * min(off, 1.0)
+    return who.seen_s(t_s) * (10.0 + motion) * float(np.sqrt(max(np.median(who.stature_px), 1.0))) * central
 
 
 def select_lifter(
-    t_s: np.ndarray, candidates: Sequence[list[PoseCandidate]], cfg: TrackConfig,
-    size_wh: tuple[int, int] | None = None,
+    t_s: np.ndarray, candidates: Sequence[list[PoseCandidate]], cfg: TrackConfig, size_wh: Size = None,
 ) -> tuple[list[int | None], list[str]]:
     """For each frame, the index of the lifter's candidate (or None), plus notes for the report.
     Given the frame's ``size_wh``, people too small to pose are never picked (and said so)."""
     n = len(candidates)
-    tracks = [
-        tr for tr in link_tracks(t_s, candidates, cfg, size_wh)
-        if t_s[tr.frames[-1]] - t_s[tr.frames[0]] >= min(cfg.min_track_s, _span(t_s) / 2)
+    shortest = min(cfg.min_track_s, _span(t_s) / 2)
+    people = [
+        who for who in group_people(t_s, candidates, cfg, size_wh)
+        if t_s[who.frames[-1]] - t_s[who.frames[0]] >= shortest
     ]
     picks: list[int | None] = [None] * n
-    if not tracks:
+    if not people:
         return picks, _small_notes(candidates, cfg, size_wh, [])
-    scores = [_track_score(tr, t_s, candidates) for tr in tracks]
-    order = np.argsort(scores)[::-1]
-    chosen = [tracks[order[0]]]
-    taken = set(chosen[0].frames)
-    # chain the lifter's other tracks (a dropout broke them) if they do not overlap and join up
-    for k in order[1:]:
-        tr = tracks[k]
-        if taken.intersection(tr.frames) or not _joins(tr, chosen, candidates, cfg):
-            continue
-        chosen.append(tr)
-        taken.update(tr.frames)
-    for tr in chosen:
-        for f, p in zip(tr.frames, tr.picks):
-            picks[f] = p
+    scores = [_action(who, t_s, candidates, size_wh) for who in people]
+    lifter = people[int(np.argmax(scores))]
+    for f, p in lifter.picks().items():
+        picks[f] = p
     notes = []
-    others = [tr for tr in tracks if not any(tr is c for c in chosen)]
+    others = sorted((who for who in people if who is not lifter), key=lambda w: -len(w.frames))
     if others:
-        other_s = sum(float(t_s[tr.frames[-1]] - t_s[tr.frames[0]]) for tr in others)
+        seen = ", ".join(f"{who.seen_s(t_s):.1f} s" for who in others)
+        some = "another person" if len(others) == 1 else f"{len(others)} other people"
         notes.append(
-            f"{len(others)} other person track(s) ({other_s:.1f} s in all) were ignored; "
-            "the lifter was taken to be the person moving most"
+            f"{some} (seen {seen}) {'was' if len(others) == 1 else 'were'} ignored; the lifter was "
+            "taken to be the person whose hips and knees moved most"
         )
     return picks, notes + _small_notes(candidates, cfg, size_wh, [
         candidates[f][p] for f, p in enumerate(picks) if p is not None
@@ -171,28 +261,6 @@ def _small_notes(
 
 def _span(t_s: np.ndarray) -> float:
     return float(t_s[-1] - t_s[0]) if len(t_s) else 0.0
-
-
-def _joins(
-    tr: Track, chosen: list[Track], cands: Sequence[list[PoseCandidate]], cfg: TrackConfig
-) -> bool:
-    """Does ``tr`` continue one of ``chosen`` across a dropout (ends meet within a torso length)?"""
-    first = tr.frames[0]
-    last = tr.frames[-1]
-    start_c, start_s = centre_scale(cands[first][tr.picks[0]])
-    end_c, _ = centre_scale(cands[last][tr.picks[-1]])
-    for ch in chosen:
-        # tr comes after ch
-        if ch.frames[-1] < first:
-            c, s = centre_scale(cands[ch.frames[-1]][ch.picks[-1]])
-            if np.hypot(*(start_c - c)) / s <= 2 * cfg.max_jump_body:
-                return True
-        # tr comes before ch
-        if last < ch.frames[0]:
-            c, s = centre_scale(cands[ch.frames[0]][ch.picks[0]])
-            if np.hypot(*(end_c - c)) / s <= 2 * cfg.max_jump_body:
-                return True
-    return False
 
 
 def build_sequence(
