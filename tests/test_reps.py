@@ -99,3 +99,40 @@ def test_streaming_counter_reports_each_rep_as_it_completes() -> None:
     assert done_at[0] == pytest.approx(3.5, abs=0.2)
     assert done_at[1] == pytest.approx(7.5, abs=0.2)
     assert counter.reps == segment_reps(t, y, RepScale(0.0, 100.0), CFG)
+
+
+def _curl_with_hidden_tops(hide_s: float):
+    """Four 3-s knee curls (10 -> 110 deg); the knee hidden for ``hide_s`` around each top."""
+    t = np.arange(0, 16, 1 / 30)
+    starts = [1.0, 4.5, 8.0, 11.5]
+    y = rep_curve(t, starts, down_s=1.5, up_s=1.5, low=10.0, high=110.0)
+    hidden = np.zeros(len(t), bool)
+    for s in starts:
+        hidden |= np.abs(t - (s + 1.5)) < hide_s / 2
+    return t, y, np.where(hidden, np.nan, y), hidden
+
+
+def test_a_knee_hidden_at_the_top_of_each_curl_is_bridged_not_split() -> None:
+    """A front-view standing curl: the working knee is 'not visible' ~1 s at the top of each
+    curl while the body is seen. Four reps, not eight halves."""
+    from formcheck.analysis.reps import bridge_gaps
+
+    t, y, seen_y, hidden = _curl_with_hidden_tops(1.0)
+    scale = scale_from_series(seen_y, True)
+    assert len(segment_reps(t, seen_y, scale, CFG)) == 0  # unbridged: every rep is cut in two
+    filled, spans = bridge_gaps(t, seen_y, scale, np.ones(len(t), bool), CFG)
+    reps = segment_reps(t, filled, scale, CFG)
+    assert len(reps) == 4 and len(spans) == 4
+    for r, s in zip(reps, [1.0, 4.5, 8.0, 11.5]):
+        assert r.start_s == pytest.approx(s, abs=0.15) and r.end_s == pytest.approx(s + 3.0, abs=0.15)
+    # the lifter lost altogether over the same stretches: nothing is bridged, no half-rep counted
+    filled, spans = bridge_gaps(t, seen_y, scale, ~hidden, CFG)
+    assert spans == [] and len(segment_reps(t, filled, scale, CFG)) == 0
+
+
+def test_the_half_of_a_rep_seen_after_a_long_gap_is_not_counted() -> None:
+    t = np.arange(0, 12, 1 / 30)
+    y = rep_curve(t, [1.0, 6.0], down_s=1.5, up_s=1.5, low=5.0, high=95.0)
+    y[(t > 6.5) & (t < 7.8)] = np.nan  # lost on the way down of rep 2, back near its bottom
+    reps = segment_reps(t, y, scale_from_series(y, True), CFG)
+    assert [round(r.start_s) for r in reps] == [1]

@@ -138,13 +138,31 @@ class SmoothConfig:
 
 
 @dataclass(frozen=True)
+class HingeSquatModel:
+    """Hinge (> 0) or squat (< 0) at a standing rep's deepest point (analysis/family.py): each piece
+    of evidence scaled about its midpoint and clipped to +-``clip``, then summed. A rep scoring
+    within ``margin`` of 0 is "hinge or squat"."""
+
+    trunk_mid_deg: float = 45.0  # trunk from upright
+    trunk_per_deg: float = 0.1
+    ratio_mid_log: float = 0.14  # log(hip flexion / knee flexion): 1.15
+    ratio_per_log: float = 6.0
+    shin_mid_deg: float = 20.0  # shins tipped forward past their standing angle
+    shin_per_deg: float = 0.1
+    clip: float = 2.0
+    margin: float = 0.75
+
+
+@dataclass(frozen=True)
 class RepConfig:
+    hinge_squat: HingeSquatModel = HingeSquatModel()
     enter_frac: float = 0.65  # fraction of the working range that counts as "reached the far end"
     leave_frac: float = 0.30  # back within this fraction of the rest end: the rep is complete
     min_range_deg: float = 25.0  # smaller excursions are not reps
     min_duration_s: float = 0.5
     max_duration_s: float = 20.0
-    max_gap_s: float = 0.6  # the lifter lost for longer than this: a rep under way is abandoned
+    max_gap_s: float = 0.6  # the lifter lost for longer than this: a rep under way is abandoned ...
+    max_bridge_s: float = 3.0  # ... unless only the driving joint was hidden this long mid-rep (reps.bridge_gaps)
 
 
 @dataclass(frozen=True)

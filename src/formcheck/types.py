@@ -246,6 +246,9 @@ class RepScore:
     toe_deg: tuple[float, float]  # median toe rotation per foot, NaN if not measurable
     toe_bias: str  # "in" | "neutral" | "out" | "unknown"
     faults: tuple[Fault, ...]
+    family: str | None = None  # this rep's own movement family (analysis/family.py)
+    family_alternative: str | None = None  # the other family its evidence nearly equally supports
+    family_reason: str = ""
 
 
 @dataclass
@@ -282,3 +285,5 @@ class Report:
     damaged_frames: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     zone_defs: tuple = ()  # the config.Zone windows the zone seconds were scored with
     rom_signal: str = ""  # the measure reps were segmented on ("hip_deg" or "knee_deg")
+    family_alternative: str | None = None  # "hinge or squat": the family the evidence equally supports
+    posture: str | None = None  # what the body rests on (analysis/posture.py)

@@ -115,8 +115,10 @@ FAMILIES: dict[str, str] = {  # family key -> what the report calls it
 NO_FAMILY = "no clear exercise"
 
 
-def family_name(family: str | None) -> str:
-    return FAMILIES.get(family or "", NO_FAMILY)
+def family_name(family: str | None, alternative: str | None = None) -> str:
+    """What the report calls a family; "hip hinge or squat" when the evidence was split."""
+    name = FAMILIES.get(family or "", NO_FAMILY)
+    return f"{name} or {FAMILIES[alternative]}" if family and alternative in FAMILIES else name
 
 
 @dataclass(frozen=True)

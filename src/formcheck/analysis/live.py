@@ -251,7 +251,7 @@ class LiveAnalyzer:
         self.lumbar_base_deg = baseline_deg(self.arch.view(), at_rest)
 
     def _signal(self) -> np.ndarray:
-        return self.hip_mean.view() if self.family == "hinge" else self.knee_drive.view()
+        return self.hip_mean.view() if self.family in ("hinge", "squat") else self.knee_drive.view()
 
     def _rebuild_counter(self) -> None:
         """A new counter on the current scale, fed again from the last rep that stands. While the

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from formcheck import skeleton as sk
+from formcheck.analysis.angles import inclination_from_vertical_deg
 from formcheck.analysis.damage import damage_warnings
-from formcheck.analysis.family import classify_family
+from formcheck.analysis.family import (
+    KNEE_ONLY_RATIO,
+    FamilyGuess,
+    RepFamily,
+    classify_family,
+    rep_evidence,
+    rep_family,
+    rom_deg,
+    set_family,
+)
 from formcheck.analysis.faults import (
     baseline_deg,
     lumbar_extension_deg,
@@ -13,9 +24,11 @@ from formcheck.analysis.faults import (
     squatting_fault,
 )
 from formcheck.analysis.measures import compute_measures
+from formcheck.analysis.posture import Posture, from_vertical_deg, set_posture
 from formcheck.analysis.reps import (
     SETTLE_FRAC,
     RepScale,
+    bridge_gaps,
     scale_from_series,
     segment_reps,
 )
@@ -69,13 +82,16 @@ def working_knees(knee_deg: np.ndarray, still_range_deg: float) -> np.ndarray:
 def driving_signal(
     hip_mean: np.ndarray, knee_mean: np.ndarray, family: str | None
 ) -> tuple[np.ndarray, str]:
-    """The series reps are segmented on: hip flexion for hinges, knee flexion otherwise."""
-    return (hip_mean, "hip_deg") if family == "hinge" else (knee_mean, "knee_deg")
+    """The series reps are segmented on: hip flexion for hinges and squats (hips and knees both
+    move; whether a rep is a hinge or a squat is decided after it is found), knee flexion for
+    knee-flexion work."""
+    return (hip_mean, "hip_deg") if family in ("hinge", "squat") else (knee_mean, "knee_deg")
 
 
-def rest_is_low(signal: np.ndarray, family: str | None) -> bool:
-    """Hinges, squats and leg curls rest at the low end; a Nordic rests kneeling (knees bent)."""
-    if family != "knee_flexion":
+def rest_is_low(signal: np.ndarray, family: str | None, posture: str | None = "standing") -> bool:
+    """Standing hinges, squats and curls rest at the low end; otherwise rest is where the set
+    starts (a Nordic rests kneeling with the knees bent, a bridge with the hips flexed)."""
+    if family != "knee_flexion" and posture in ("standing", None):
         return True
     y = signal[np.isfinite(signal)]
     if y.size < 3:
@@ -112,39 +128,59 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
     t = m.t_s
     hip_mean = both_sides(m.hip_deg.values)
     knee_mean = working_knees(m.knee_deg.values, cfg.reps.min_range_deg)
-    if exercise:
-        family, family_source, family_reason = exercise, "given", "set with --exercise"
-    else:
-        guess = classify_family(hip_mean, knee_mean, m.trunk_lean_deg.values, cfg.reps)
-        family, family_source, family_reason = guess.family, "detected", guess.reason
+    one_leg = working_knee_side(m.knee_deg.values, cfg.reps.min_range_deg) is not None
+    posture = set_posture(pose.world_m, hip_mean)
     warnings = list(pose.notes)
 
+    # reps first, on the signal the movement's kind implies; then each rep's family
+    provisional = exercise or _provisional_family(hip_mean, knee_mean, posture, one_leg, cfg)
     reps: list[Rep] = []
-    signal, rom_signal = driving_signal(hip_mean, knee_mean, family)
+    signal, rom_signal = driving_signal(hip_mean, knee_mean, provisional)
     scale = RepScale(np.nan, np.nan)
-    if family is not None:
-        scale = scale_from_series(signal, rest_is_low(signal, family))
+    if provisional is not None:
+        scale = scale_from_series(signal, rest_is_low(signal, provisional, posture.name))
         if np.isfinite(scale.span) and abs(scale.span) >= cfg.reps.min_range_deg:
-            reps = segment_reps(t, signal, scale, cfg.reps)
+            body_seen = pose.detected & np.isfinite(m.trunk_lean_deg.values)
+            bridged, spans = bridge_gaps(t, signal, scale, body_seen, cfg.reps)
+            reps = segment_reps(t, bridged, scale, cfg.reps)
+            if spans:
+                hidden = ", ".join(f"{a:.1f}-{b:.1f} s" for a, b in spans)
+                warnings.append(f"the {rom_signal.replace('_deg', '')} was hidden mid-rep ({hidden}) while the "
+                                "rest of the body was seen: those reps were bridged across the gap")
+    at_rest = np.zeros(n, dtype=bool)
+    if np.isfinite(scale.span) and scale.span != 0:
+        with np.errstate(invalid="ignore"):
+            at_rest = ((signal - scale.rest) / scale.span) <= SETTLE_FRAC
+    rep_fams = _rep_families(pose, m, view.view, hip_mean, knee_mean, reps, at_rest, posture, one_leg, cfg)
+    if exercise:
+        guess = FamilyGuess(exercise, np.nan, np.nan, "set with --exercise", posture=posture.name)
+        rep_fams = [RepFamily(exercise, None, np.nan, "set with --exercise") for _ in reps]
+    elif reps:
+        guess = set_family(rep_fams, rom_deg(hip_mean), rom_deg(knee_mean), posture.name)
+    else:
+        guess = classify_family(hip_mean, knee_mean, m.trunk_lean_deg.values, cfg.reps)
+        if guess.family is not None and provisional == "knee_flexion":
+            guess = FamilyGuess("knee_flexion", guess.hip_rom_deg, guess.knee_rom_deg,
+                                f"{posture.name or 'posture unknown'}; {guess.reason}")
+    family, family_source, family_reason = guess.family, "given" if exercise else "detected", guess.reason
 
     away_ecc = away_is_eccentric(family, scale)
     rep_of_frame, phase_of_frame = _phases(reps, n, away_ecc)
 
     # lumbar extension: the back's bend relative to the lifter's own standing baseline
-    at_rest = np.zeros(n, dtype=bool)
-    if np.isfinite(scale.span) and scale.span != 0:
-        with np.errstate(invalid="ignore"):
-            at_rest = ((signal - scale.rest) / scale.span) <= SETTLE_FRAC
     arch_base = baseline_deg(m.arch_deg.values, at_rest)
     lumbar_ext = lumbar_extension_deg(m.arch_deg.values, hip_mean, arch_base, cfg.score)
     faults: list[Fault] = []
-    if family == "hinge":
+    hinge_reps = [r for r, f in zip(reps, rep_fams) if f.family == "hinge" and f.alternative is None]
+    if family == "hinge" and guess.alternative is None:  # RDL rules only for a clear hinge
         if np.isfinite(arch_base):
-            faults += lumbar_faults(t, lumbar_ext, hip_mean, reps, cfg.score)
+            faults += lumbar_faults(t, lumbar_ext, hip_mean, hinge_reps, cfg.score)
         elif view.view == "side":
             warnings.append("no standing baseline for the back outline: lumbar extension not judged")
+    elif family == "hinge" or guess.alternative == "hinge":
+        warnings.append("hinge or squat could not be told apart: the low back was not judged by hinge rules")
 
-    scores = [_score_rep(r, m, family, away_ecc, cfg, faults) for r in reps]
+    scores = [_score_rep(r, m, f, away_ecc, cfg, faults) for r, f in zip(reps, rep_fams)]
     for s in scores:
         faults.extend(f for f in s.faults if f.kind != "lumbar_extension")
     faults.sort(key=lambda f: (f.start_s, f.kind))
@@ -165,6 +201,7 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
         toe_bias=toe_bias, faults=faults, verdict="", warnings=warnings,
         lumbar_baseline_deg=arch_base, lumbar_ext_deg=lumbar_ext, zone_defs=cfg.zones,
         rom_signal=rom_signal, damaged_s=pose.damaged_s, damaged_frames=pose.damaged_frames,
+        family_alternative=guess.alternative, posture=posture.name,
     )
     report.verdict = verdict(report)
     return report
@@ -205,9 +242,49 @@ def toe_bias_word(toe_deg: float, cfg: ScoreConfig) -> str:
     return "neutral"
 
 
+def _provisional_family(
+    hip_mean: np.ndarray, knee_mean: np.ndarray, posture: Posture, one_leg: bool, cfg: Config
+) -> str | None:
+    """The kind of movement before reps are known, which picks the signal they are segmented on:
+    knee flexion (kneeling, seated, prone, one leg working, or hips barely moving), or a hinge
+    (hips and knees both moving; squats are segmented on the hips too)."""
+    h, k = np.nan_to_num(rom_deg(hip_mean)), np.nan_to_num(rom_deg(knee_mean))
+    if max(h, k) < cfg.reps.min_range_deg:
+        return None
+    if posture.name in ("kneeling", "seated", "prone") or one_leg or h < KNEE_ONLY_RATIO * k:
+        return "knee_flexion"
+    if posture.name == "supine" and h < k:
+        return "knee_flexion"
+    return "hinge"
+
+
+def _rep_families(
+    pose: PoseSequence, m: Measures, view: str, hip_mean: np.ndarray, knee_mean: np.ndarray,
+    reps: list[Rep], at_rest: np.ndarray, posture: Posture, one_leg: bool, cfg: Config,
+) -> list[RepFamily]:
+    """Each rep's family from its own evidence (analysis/family.py). Shins are read in the image
+    side-on and from world landmarks otherwise, against their own angle at rest."""
+    if view == "side":
+        xy = pose.xy_px
+        shin = np.stack([inclination_from_vertical_deg(xy[:, sk.KNEE[i]] - xy[:, sk.ANKLE[i]]) for i in range(2)], 1)
+    else:
+        shin = from_vertical_deg(pose.world_m, sk.ANKLE, sk.KNEE)
+    shin = mean_present(shin, axis=1)
+    rest = at_rest & np.isfinite(shin)
+    shin_rest = float(np.median(shin[rest])) if rest.sum() >= 5 else (
+        float(np.nanpercentile(shin, 10)) if np.isfinite(shin).any() else float("nan"))
+    trunk = m.trunk_lean_deg.values
+    out = []
+    for r in reps:
+        ev = rep_evidence(r.i_start, r.i_turn, r.i_end, hip_mean, knee_mean, trunk, shin, shin_rest)
+        out.append(rep_family(ev, posture.name, one_leg, cfg.reps.hinge_squat))
+    return out
+
+
 def _score_rep(
-    r: Rep, m: Measures, family: str | None, away_is_eccentric: bool, cfg: Config, faults: list[Fault]
+    r: Rep, m: Measures, fam: RepFamily, away_is_eccentric: bool, cfg: Config, faults: list[Fault]
 ) -> RepScore:
+    family = fam.family
     sl = slice(r.i_start, r.i_end + 1)
     knee = m.knee_deg.values[sl]
     hip = m.hip_deg.values[sl]
@@ -233,6 +310,7 @@ def _score_rep(
         hip_max_deg=(peak(hip[:, 0]), peak(hip[:, 1])),
         zones=tuple(_leg_zones(m.t_s, m.knee_deg.values[:, k], cfg, r.i_start, r.i_end) for k in range(2)),
         toe_deg=toe_med, toe_bias=toe_bias_word(toe_mean, cfg.score), faults=tuple(rep_faults),
+        family=fam.family, family_alternative=fam.alternative, family_reason=fam.reason,
     )
 
 
@@ -302,7 +380,7 @@ def verdict(rep: Report) -> str:
             f"No complete reps found ({view}; the lifter was found in {rep.coverage:.0%} of "
             "frames). Film the whole set side-on with the whole body in frame."
         )
-    fam = family_name(rep.family)
+    fam = family_name(rep.family, rep.family_alternative)
     parts = [f"{fam.capitalize()}, {n} rep{'s' if n != 1 else ''} ({view})."]
     ranked = ranked_heads(rep.zones)
     if ranked and ranked[0][1] >= 0.1:

@@ -65,14 +65,14 @@ class RepCounter:
     @property
     def state(self) -> str:
         """'rest', 'away' (heading out or at the far end) or 'back' (returning)."""
-        return {"init": "rest", "out": "away", "returning": "back"}.get(self._state, self._state)
+        return {"init": "rest", "lost": "rest", "out": "away", "returning": "back"}.get(self._state, self._state)
 
     def update(self, i: int, t_s: float, value: float) -> Rep | None:
         """Feed one sample; returns a Rep when one completes."""
         if not np.isfinite(value) or not np.isfinite(self.scale.span) or self.scale.span == 0:
             return None
-        if t_s - self._last_t > self.cfg.max_gap_s:  # lifter lost too long: drop a rep under way
-            self._state = "init"
+        if t_s - self._last_t > self.cfg.max_gap_s:  # lifter lost too long: drop a rep under way,
+            self._state = "lost"  # and never count the half of one seen after the gap
         self._last_t = t_s
         x = self.scale.norm(value)
         sample = (i, t_s, value)
@@ -83,6 +83,10 @@ class RepCounter:
             else:
                 self._to_out(sample, partial=True)
                 self._track_out(sample, x)
+            return None
+        if self._state == "lost":
+            if x <= cfg.leave_frac:
+                self._to_rest(sample, x)
             return None
         if self._state == "rest":
             if x < self._rest_low:
@@ -173,6 +177,36 @@ class RepCounter:
         )
         self.reps.append(rep)
         return rep
+
+
+def bridge_gaps(
+    t_s: np.ndarray, signal: np.ndarray, scale: RepScale, body_seen: np.ndarray, cfg: RepConfig
+) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """The signal with hidden stretches inside a rep filled in, and the spans filled (s).
+
+    A stretch where the driving joint was not seen is bridged (linearly) when it is at most
+    ``cfg.max_bridge_s`` long, both its edges are away from rest (so it lies inside one rep, not
+    between two), and the rest of the body was seen through at least BRIDGE_SEEN of it: a curling
+    knee hidden at the top of a front-view curl. Longer stretches, ones that start or end at rest,
+    and ones where the lifter was lost altogether are left as gaps (RepCounter drops a rep under
+    way across them and never counts the half after)."""
+    y = np.asarray(signal, dtype=np.float64).copy()
+    spans: list[tuple[float, float]] = []
+    if not np.isfinite(scale.span) or scale.span == 0:
+        return y, spans
+    idx = np.flatnonzero(np.isfinite(y))
+    for a, b in zip(idx[:-1], idx[1:]):
+        gap = float(t_s[b] - t_s[a])
+        if b - a <= 1 or gap <= cfg.max_gap_s or gap > cfg.max_bridge_s:
+            continue
+        inside = min(scale.norm(y[a]), scale.norm(y[b])) > cfg.leave_frac
+        if inside and np.mean(body_seen[a + 1:b]) >= BRIDGE_SEEN:
+            y[a + 1:b] = np.interp(t_s[a + 1:b], [t_s[a], t_s[b]], [y[a], y[b]])
+            spans.append((float(t_s[a]), float(t_s[b])))
+    return y, spans
+
+
+BRIDGE_SEEN = 0.8
 
 
 def segment_reps(t_s: np.ndarray, signal: np.ndarray, scale: RepScale, cfg: RepConfig) -> list[Rep]:

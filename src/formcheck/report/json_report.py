@@ -73,14 +73,16 @@ def to_dict(report: Report) -> dict[str, Any]:
             "trust": {k: _num(x, 2) for k, x in v.trust.items()},
         },
         "exercise": {
-            "family": report.family, "source": report.family_source, "reason": report.family_reason,
-            "reps_follow": report.rom_signal,
+            "family": report.family, "alternative": report.family_alternative, "posture": report.posture,
+            "source": report.family_source, "reason": report.family_reason, "reps_follow": report.rom_signal,
         },
         "coverage": _coverage(report),
         "verdict": report.verdict,
         "reps": [
             {
-                "rep": s.rep.index, "start_s": _num(s.rep.start_s), "turn_s": _num(s.rep.turn_s),
+                "rep": s.rep.index, "family": s.family, "family_alternative": s.family_alternative,
+                "family_reason": s.family_reason,
+                "start_s": _num(s.rep.start_s), "turn_s": _num(s.rep.turn_s),
                 "end_s": _num(s.rep.end_s), "partial_start": s.rep.partial_start,
                 "eccentric_s": _num(s.eccentric_s), "concentric_s": _num(s.concentric_s),
                 "range_of_motion_deg": _num(s.rep.rom_deg, 1),

@@ -61,7 +61,7 @@ def to_text(report: Report) -> str:
         f"{report.width_px}x{report.height_px}; view {v.view} (hips {_f(v.yaw_deg, '{:.0f}')} deg "
         f"from facing the camera); lifter found in {report.coverage:.0%} of frames"
     )
-    fam = report.family or "none"
+    fam = (report.family or "none") + (f" or {report.family_alternative}" if report.family_alternative else "")
     follows = f"; reps follow {report.rom_signal.replace('_deg', '')} flexion" if report.rom_signal else ""
     lines.append(f"exercise: {fam} ({report.family_source}: {report.family_reason}){follows}")
     trust = ", ".join(f"{k.replace('_deg', '')} {x:.0%}" for k, x in v.trust.items())

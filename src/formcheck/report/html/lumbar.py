@@ -60,9 +60,9 @@ def lumbar_section(report: Report) -> str:
     judged = (
         f"{len({x.rep for x in flags})} rep(s) flagged: " + ", ".join(str(x.rep) for x in flags) + "."
         if flags else "No rep flagged."
-    ) if report.family == "hinge" else (
+    ) if report.family == "hinge" and report.family_alternative is None else (
         f"Flags are judged in hip hinges only; this set was analysed as "
-        f"{esc(family_name(report.family))}, so the trace is shown unjudged."
+        f"{esc(family_name(report.family, report.family_alternative))}, so the trace is shown unjudged."
     )
     body = (
         '<div class="legend"><span><i class="ln" style="border-color:#1d232a"></i>hips flexed '

@@ -93,7 +93,7 @@ footer{color:var(--muted);font-size:.82rem;text-align:center;padding:8px 0 24px}
 
 def _header(report: Report) -> str:
     name = PurePath(report.source).name if report.source else "set"
-    fam = family_name(report.family)
+    fam = family_name(report.family, report.family_alternative)
     how = "set by hand" if report.family_source == "given" else "detected"
     follows = f"; reps follow {report.rom_signal.replace('_deg', '')} flexion" if report.rom_signal else ""
     meta = (

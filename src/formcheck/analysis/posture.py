@@ -1,0 +1,88 @@
+"""What the body rests on: standing, kneeling, seated, prone or supine, from segment angles.
+
+Each frame is labelled from the trunk, thigh and shin angles from vertical and the hip flexion
+(MediaPipe's world landmarks: y points down, with gravity for a level camera, at any yaw); the
+set's posture is the label most frames carry. A bent-over hinge is still standing (its hips are
+flexed, a lying body's are not); a Nordic's catch is kneeling for most of the set.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck import skeleton as sk
+from formcheck.analysis.angles import angle_between_deg
+
+POSTURES = ("standing", "kneeling", "seated", "prone", "supine")
+LYING_TRUNK_DEG = 60.0  # trunk this far from vertical with the hips near straight: lying
+LYING_HIP_DEG = 45.0
+KNEEL_SHIN_DEG = 60.0  # both shins this far from vertical (along the floor), trunk not lying
+SEAT_THIGH_DEG = 60.0  # thighs along the seat with the shins hanging and the trunk upright
+HANG_SHIN_DEG = 45.0
+
+
+@dataclass(frozen=True)
+class Posture:
+    name: str | None  # one of POSTURES, None when too few frames show the body
+    share: float  # of the frames with a label, the share that carries this one
+    trunk_deg: float  # medians over those frames, from vertical
+    thigh_deg: float
+    shin_deg: float
+
+
+def from_vertical_deg(world_m: np.ndarray, lower: tuple[int, int], upper: tuple[int, int]) -> np.ndarray:
+    """(n, 2) per side: the segment from ``lower`` to ``upper`` landmark, degrees from straight up."""
+    v = world_m[:, list(upper)] - world_m[:, list(lower)]
+    return angle_between_deg(v, np.broadcast_to([0.0, -1.0, 0.0], v.shape))
+
+
+def chest_down(world_m: np.ndarray) -> np.ndarray:
+    """(n,) True where the chest faces the floor: the normal (left - right shoulder) x (hips ->
+    shoulders) points along +y (down)."""
+    across = world_m[:, sk.SHOULDER[0]] - world_m[:, sk.SHOULDER[1]]
+    up = world_m[:, list(sk.SHOULDER)].mean(axis=1) - world_m[:, list(sk.HIP)].mean(axis=1)
+    return np.cross(across, up)[:, 1] > 0
+
+
+def frame_postures(world_m: np.ndarray, hip_deg: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """(n,) labels (index into POSTURES, -1 unknown) and the angles they came from."""
+    hip_mid, sho_mid = world_m[:, list(sk.HIP)].mean(axis=1), world_m[:, list(sk.SHOULDER)].mean(axis=1)
+    trunk = angle_between_deg(sho_mid - hip_mid, np.broadcast_to([0.0, -1.0, 0.0], hip_mid.shape))
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames without the lifter: all-NaN rows
+        thigh = np.nanmean(from_vertical_deg(world_m, sk.KNEE, sk.HIP), axis=1)
+        shin_each = from_vertical_deg(world_m, sk.ANKLE, sk.KNEE)
+        shin = np.nanmin(np.where(np.isfinite(shin_each), shin_each, np.inf), axis=1)  # the stance leg
+    shin[~np.isfinite(shin)] = np.nan
+    label = np.full(len(trunk), -1)
+    known = np.isfinite(trunk) & np.isfinite(shin) & np.isfinite(hip_deg)
+    with np.errstate(invalid="ignore"):
+        lying = known & (trunk > LYING_TRUNK_DEG) & (hip_deg < LYING_HIP_DEG)
+        kneeling = known & ~lying & (shin > KNEEL_SHIN_DEG)
+        seated = known & ~lying & ~kneeling & (thigh > SEAT_THIGH_DEG) & (shin < HANG_SHIN_DEG) & (trunk < 45.0)
+    label[known] = POSTURES.index("standing")
+    label[seated] = POSTURES.index("seated")
+    label[kneeling] = POSTURES.index("kneeling")
+    down = chest_down(world_m)
+    label[lying & down] = POSTURES.index("prone")
+    label[lying & ~down] = POSTURES.index("supine")
+    return label, {"trunk": trunk, "thigh": thigh, "shin": shin}
+
+
+def set_posture(world_m: np.ndarray, hip_deg: np.ndarray, min_frames: int = 5) -> Posture:
+    """The posture most frames show. Prone and supine count together against the upright ones:
+    a lying set's rest can be face down (a prone curl) or up (a bridge), never both."""
+    label, ang = frame_postures(world_m, hip_deg)
+    known = label >= 0
+    if known.sum() < min_frames:
+        return Posture(None, 0.0, np.nan, np.nan, np.nan)
+    counts = np.bincount(label[known], minlength=len(POSTURES))
+    best = int(np.argmax(counts))
+    sel = label == best
+    return Posture(
+        POSTURES[best], float(counts[best] / known.sum()),
+        *(float(np.nanmedian(ang[k][sel])) for k in ("trunk", "thigh", "shin")),
+    )
