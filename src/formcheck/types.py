@@ -249,6 +249,7 @@ class RepScore:
     family: str | None = None  # this rep's own movement family (analysis/family.py)
     family_alternative: str | None = None  # the other family its evidence nearly equally supports
     family_reason: str = ""
+    family_evidence: object = None  # analysis.family.RepEvidence the family was read from
 
 
 @dataclass

@@ -58,6 +58,7 @@ class RepFamily:
     alternative: str | None
     hinge_score: float  # > 0 hinge, < 0 squat, NaN where not weighed
     reason: str
+    evidence: RepEvidence | None = None
 
 
 def rom_deg(signal: np.ndarray) -> float:
@@ -95,9 +96,16 @@ def rep_evidence(
     )
 
 
+def hinge_inputs(ev: RepEvidence) -> tuple[float, float, float]:
+    """What the hinge/squat score weighs: trunk from upright, log(hip / knee flexion), shin tilt."""
+    ok = np.isfinite(ev.hip_deg + ev.knee_deg)
+    ratio = float(np.log(max(ev.hip_deg, 1.0) / max(ev.knee_deg, 1.0))) if ok else float("nan")
+    return ev.trunk_deg, ratio, ev.shin_tilt_deg
+
+
 def hinge_score(ev: RepEvidence, model: HingeSquatModel) -> float:
     """> 0 hinge, < 0 squat: the model's weighted evidence (NaN pieces weigh nothing)."""
-    ratio = np.log(max(ev.hip_deg, 1.0) / max(ev.knee_deg, 1.0)) if np.isfinite(ev.hip_deg + ev.knee_deg) else np.nan
+    _, ratio, _ = hinge_inputs(ev)
     parts = (
         model.trunk_per_deg * (ev.trunk_deg - model.trunk_mid_deg),
         model.ratio_per_log * (ratio - model.ratio_mid_log),
@@ -122,11 +130,11 @@ def rep_family(ev: RepEvidence, posture: str | None, one_leg: bool, model: Hinge
     score = hinge_score(ev, model)
     facts = _facts(ev)
     if not np.isfinite(score):
-        return RepFamily(None, None, score, "hips and knees moved but the trunk and shins were not seen")
+        return RepFamily(None, None, score, "hips and knees moved but the trunk and shins were not seen", ev)
     if abs(score) < model.margin:
         return RepFamily("hinge" if score >= 0 else "squat", "squat" if score >= 0 else "hinge", score,
-                         f"hinge or squat: {facts}")
-    return RepFamily("hinge" if score > 0 else "squat", None, score, facts)
+                         f"hinge or squat: {facts}", ev)
+    return RepFamily("hinge" if score > 0 else "squat", None, score, facts, ev)
 
 
 def _facts(ev: RepEvidence) -> str:

@@ -311,6 +311,7 @@ def _score_rep(
         zones=tuple(_leg_zones(m.t_s, m.knee_deg.values[:, k], cfg, r.i_start, r.i_end) for k in range(2)),
         toe_deg=toe_med, toe_bias=toe_bias_word(toe_mean, cfg.score), faults=tuple(rep_faults),
         family=fam.family, family_alternative=fam.alternative, family_reason=fam.reason,
+        family_evidence=fam.evidence,
     )
 
 

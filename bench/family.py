@@ -1,0 +1,138 @@
+"""Movement family and reps on rendered sets, held out by body, and the hinge/squat fit.
+
+    python bench/family.py DIR                 # every NAME.pose.npz (or NAME.cands.npz) with NAME.json
+    python bench/family.py DIR --fit           # also fit config.HingeSquatModel leaving one body out
+                                               # at a time, and print the fit on every body
+    python bench/family.py DIR --footage       # plus the real-footage table (bench/footage_table.py)
+
+Clips come from tools/synth/render_set.py (``family`` and ``body_seed`` in NAME.json, rep times in
+NAME.truth.npz). With --fit each body is scored by a model fitted on the other bodies only; the
+table then shows held-out families. Without it, the shipped model (config) is scored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from formcheck.analysis.family import hinge_inputs
+from formcheck.analysis.pipeline import analyze_pose
+from formcheck.analysis.tracking import build_sequence
+from formcheck.config import Config, HingeSquatModel
+from formcheck.io.candidates import load_candidates
+from formcheck.io.landmarks import load_pose
+
+STANDING_HIPS = ("hinge", "squat")
+
+
+def load(dir_: Path) -> list[tuple[str, dict, object, np.ndarray]]:
+    """(name, sidecar json, PoseSequence, truth rep start times) per rendered clip. A clip with
+    stored detections is tracked afresh (a partner in frame tests the lifter choice too)."""
+    out = []
+    cfg = Config()
+    for side in sorted(dir_.glob("*.json")):
+        name = side.stem
+        meta = json.loads(side.read_text())
+        cands, pose = dir_ / f"{name}.cands.npz", dir_ / f"{name}.pose.npz"
+        truth = dir_ / f"{name}.truth.npz"
+        if not truth.exists() or not (cands.exists() or pose.exists()):
+            continue
+        if cands.exists():
+            d = load_candidates(cands)
+            seq = build_sequence(d.t_s, d.candidates, d.width_px, d.height_px, cfg.track,
+                                 cfg.pose.outline_levels, name, d.layout, d.damaged)
+        else:
+            seq = load_pose(pose)
+        with np.load(truth) as z:
+            starts = np.asarray(z["rep_start_s"])
+        out.append((name, meta, seq, starts))
+    return out
+
+
+def _meta(meta: dict, key: str, default=None):
+    return meta.get(key, meta.get("args", {}).get(key, default))
+
+
+def fit(rows: list[tuple[np.ndarray, int]], base: HingeSquatModel) -> HingeSquatModel:
+    """Logistic regression (hinge = 1) on the three evidence pieces, with the model's midpoints,
+    by Newton steps with a small ridge; the margin is where held-in reps are 85% sure."""
+    x = np.array([r[0] for r in rows], float)
+    y = np.array([r[1] for r in rows], float)
+    ok = np.isfinite(x).all(axis=1)
+    x, y = x[ok], y[ok]
+    centred = np.column_stack([
+        x[:, 0] - base.trunk_mid_deg, x[:, 1] - base.ratio_mid_log, -(x[:, 2] - base.shin_mid_deg),
+    ])
+    scale = np.maximum(centred.std(axis=0), 1e-6)
+    z = np.column_stack([centred / scale, np.ones(len(y))])
+    w = np.zeros(z.shape[1])
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-z @ w))
+        g = z.T @ (p - y) + 0.1 * np.r_[w[:-1], 0]
+        h = (z * (p * (1 - p))[:, None]).T @ z + 0.1 * np.diag([1, 1, 1, 0])
+        w -= np.linalg.solve(h, g)
+    coef = w[:-1] / scale
+    # fold the intercept into the trunk midpoint (the pieces are added; one offset suffices)
+    trunk_mid = base.trunk_mid_deg - w[-1] / coef[0] if abs(coef[0]) > 1e-9 else base.trunk_mid_deg
+    return replace(base, trunk_per_deg=float(coef[0]), ratio_per_log=float(coef[1]),
+                   shin_per_deg=float(coef[2]), trunk_mid_deg=float(trunk_mid), margin=float(np.log(0.85 / 0.15)),
+                   clip=base.clip * float(np.mean(np.abs(coef) * scale)) / 1.0)
+
+
+def evidence_rows(report, family: str) -> list[tuple[np.ndarray, int]]:
+    """(trunk, log hip/knee, shin tilt) per standing rep, labelled 1 for a hinge."""
+    return [(np.array(hinge_inputs(s.family_evidence)), int(family == "hinge"))
+            for s in report.reps if s.family_evidence is not None]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("dirs", nargs="+", type=Path)
+    ap.add_argument("--fit", action="store_true")
+    ap.add_argument("--footage", action="store_true")
+    a = ap.parse_args()
+    clips = [c for d in a.dirs for c in load(d)]
+    base = Config()
+    bodies = sorted({int(_meta(m, "body_seed", 0)) for _, m, _, _ in clips})
+    models = {b: base.reps.hinge_squat for b in bodies}
+    if a.fit:
+        rows_by_body: dict[int, list] = {b: [] for b in bodies}
+        for _name, meta, seq, _starts in clips:
+            fam = _meta(meta, "family")
+            if fam in STANDING_HIPS:
+                rows_by_body[int(_meta(meta, "body_seed", 0))] += evidence_rows(analyze_pose(seq, base), fam)
+        for b in bodies:
+            train = [r for o in bodies if o != b for r in rows_by_body[o]]
+            if len({r[1] for r in train}) == 2:
+                models[b] = fit(train, base.reps.hinge_squat)
+        every = [r for o in bodies for r in rows_by_body[o]]
+        print("fitted on every body:", fit(every, base.reps.hinge_squat), "\n")
+    print("| clip | body | posture | family (truth) | reps (truth) | reason |")
+    print("|---|---|---|---|---|---|")
+    fam_ok = reps_ok = defined = 0
+    for name, meta, seq, starts in clips:
+        body = int(_meta(meta, "body_seed", 0))
+        cfg = replace(base, reps=replace(base.reps, hinge_squat=models[body]))
+        r = analyze_pose(seq, cfg)
+        truth = _meta(meta, "family")
+        fam = r.family + (f" or {r.family_alternative}" if r.family_alternative else "") if r.family else "-"
+        if truth:
+            defined += 1
+            fam_ok += r.family == truth and r.family_alternative is None
+        reps_ok += len(r.reps) == len(starts)
+        print(f"| {name} | {body} | {r.posture} | {fam} ({truth}) | {len(r.reps)} ({len(starts)}) | "
+              f"{r.family_reason} |")
+    print(f"\nfamily right and unsplit on {fam_ok}/{defined} clips; reps exact on {reps_ok}/{len(clips)}"
+          + (" (held out by body)" if a.fit else " (shipped model)"))
+    if a.footage:
+        import footage_table  # bench/, beside this script
+
+        footage_table.table(poses=False)
+
+
+if __name__ == "__main__":
+    main()
