@@ -57,30 +57,30 @@ def _meta(meta: dict, key: str, default=None):
     return meta.get(key, meta.get("args", {}).get(key, default))
 
 
+SURE = 0.8  # a rep the fitted model is less sure of than this is "hinge or squat"
+
+
 def fit(rows: list[tuple[np.ndarray, int]], base: HingeSquatModel) -> HingeSquatModel:
-    """Logistic regression (hinge = 1) on the three evidence pieces, with the model's midpoints,
-    by Newton steps with a small ridge; the margin is where held-in reps are 85% sure."""
+    """Logistic regression (hinge = 1) on the evidence pieces about the model's midpoints, by
+    Newton steps with a small ridge on standardised pieces; the score is then the log-odds, and
+    the margin the log-odds of SURE."""
     x = np.array([r[0] for r in rows], float)
     y = np.array([r[1] for r in rows], float)
     ok = np.isfinite(x).all(axis=1)
-    x, y = x[ok], y[ok]
-    centred = np.column_stack([
-        x[:, 0] - base.trunk_mid_deg, x[:, 1] - base.ratio_mid_log, -(x[:, 2] - base.shin_mid_deg),
-    ])
+    centred = x[ok] - np.array(base.mids)
+    y = y[ok]
     scale = np.maximum(centred.std(axis=0), 1e-6)
     z = np.column_stack([centred / scale, np.ones(len(y))])
-    w = np.zeros(z.shape[1])
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-z @ w))
-        g = z.T @ (p - y) + 0.1 * np.r_[w[:-1], 0]
-        h = (z * (p * (1 - p))[:, None]).T @ z + 0.1 * np.diag([1, 1, 1, 0])
+    k = z.shape[1]
+    ridge = 0.5 * np.diag([1.0] * (k - 1) + [0.0])
+    w = np.zeros(k)
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-np.clip(z @ w, -30, 30)))
+        g = z.T @ (p - y) + ridge @ w
+        h = (z * (p * (1 - p))[:, None]).T @ z + ridge + 1e-9 * np.eye(k)
         w -= np.linalg.solve(h, g)
-    coef = w[:-1] / scale
-    # fold the intercept into the trunk midpoint (the pieces are added; one offset suffices)
-    trunk_mid = base.trunk_mid_deg - w[-1] / coef[0] if abs(coef[0]) > 1e-9 else base.trunk_mid_deg
-    return replace(base, trunk_per_deg=float(coef[0]), ratio_per_log=float(coef[1]),
-                   shin_per_deg=float(coef[2]), trunk_mid_deg=float(trunk_mid), margin=float(np.log(0.85 / 0.15)),
-                   clip=base.clip * float(np.mean(np.abs(coef) * scale)) / 1.0)
+    return replace(base, weights=tuple(float(c) for c in w[:-1] / scale), bias=float(w[-1]),
+                   clip=3.0, margin=float(np.log(SURE / (1 - SURE))))
 
 
 def evidence_rows(report, family: str) -> list[tuple[np.ndarray, int]]:

@@ -140,15 +140,14 @@ class SmoothConfig:
 @dataclass(frozen=True)
 class HingeSquatModel:
     """Hinge (> 0) or squat (< 0) at a standing rep's deepest point (analysis/family.py): each piece
-    of evidence scaled about its midpoint and clipped to +-``clip``, then summed. A rep scoring
-    within ``margin`` of 0 is "hinge or squat"."""
+    of evidence, (value - mid) * weight, clipped to +-``clip`` and summed with ``bias``. A rep
+    scoring within ``margin`` of 0 is "hinge or squat". Pieces, in order: trunk from upright (deg),
+    log(hip / knee flexion), shins' forward tilt past standing (deg), knee flexion (deg). A
+    positive weight votes hinge as the piece grows."""
 
-    trunk_mid_deg: float = 45.0  # trunk from upright
-    trunk_per_deg: float = 0.1
-    ratio_mid_log: float = 0.14  # log(hip flexion / knee flexion): 1.15
-    ratio_per_log: float = 6.0
-    shin_mid_deg: float = 20.0  # shins tipped forward past their standing angle
-    shin_per_deg: float = 0.1
+    mids: tuple[float, float, float, float] = (45.0, 0.14, 20.0, 95.0)
+    weights: tuple[float, float, float, float] = (0.1, 6.0, -0.1, -0.05)
+    bias: float = 0.0
     clip: float = 2.0
     margin: float = 0.75
 

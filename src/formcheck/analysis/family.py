@@ -7,8 +7,9 @@ from how the joints move together, then for the set.
 - Standing: a set whose hips barely move while the knees bend, or where one leg works and the
   other stands still, is knee-flexion work (standing curls).
 - Standing with hips and knees both moving, hinge or squat is weighed at each rep's deepest point
-  from three pieces of evidence (``HingeSquatModel``): how far the trunk tips forward, how much
-  more the hips flex than the knees, and how far the shins tip forward from where they stood. A
+  from four pieces of evidence (``HingeSquatModel``): how far the trunk tips forward, how much
+  more the hips flex than the knees, how far the shins tip forward from where they stood, and how
+  deep the knees bend. A
   rep whose evidence nearly balances is called "hinge or squat" rather than guessed; so is a set
   whose reps disagree.
 
@@ -96,27 +97,23 @@ def rep_evidence(
     )
 
 
-def hinge_inputs(ev: RepEvidence) -> tuple[float, float, float]:
-    """What the hinge/squat score weighs: trunk from upright, log(hip / knee flexion), shin tilt."""
+def hinge_inputs(ev: RepEvidence) -> tuple[float, float, float, float]:
+    """What the hinge/squat score weighs (config.HingeSquatModel): trunk from upright, log(hip /
+    knee flexion), shin tilt and knee flexion at the deepest point."""
     ok = np.isfinite(ev.hip_deg + ev.knee_deg)
     ratio = float(np.log(max(ev.hip_deg, 1.0) / max(ev.knee_deg, 1.0))) if ok else float("nan")
-    return ev.trunk_deg, ratio, ev.shin_tilt_deg
+    return ev.trunk_deg, ratio, ev.shin_tilt_deg, ev.knee_deg
 
 
 def hinge_score(ev: RepEvidence, model: HingeSquatModel) -> float:
     """> 0 hinge, < 0 squat: the model's weighted evidence (NaN pieces weigh nothing)."""
-    _, ratio, _ = hinge_inputs(ev)
-    parts = (
-        model.trunk_per_deg * (ev.trunk_deg - model.trunk_mid_deg),
-        model.ratio_per_log * (ratio - model.ratio_mid_log),
-        -model.shin_per_deg * (ev.shin_tilt_deg - model.shin_mid_deg),
-    )
+    parts = [w * (x - m) for x, m, w in zip(hinge_inputs(ev), model.mids, model.weights)]
     got = [float(np.clip(p, -model.clip, model.clip)) for p in parts if np.isfinite(p)]
-    return float(sum(got)) if got else float("nan")
+    return float(sum(got) + model.bias) if got else float("nan")
 
 
 def rep_family(ev: RepEvidence, posture: str | None, one_leg: bool, model: HingeSquatModel) -> RepFamily:
-    """The family of one rep (see the module's notes)."""
+    """The family of one rep (see the module's notes); ``one_leg``: the legs work one at a time."""
     h, k = np.nan_to_num(ev.hip_rom_deg), np.nan_to_num(ev.knee_rom_deg)
     if posture in ("kneeling", "seated", "prone"):
         return RepFamily("knee_flexion", None, np.nan, f"{posture}, knees moved {k:.0f} deg")
@@ -124,7 +121,7 @@ def rep_family(ev: RepEvidence, posture: str | None, one_leg: bool, model: Hinge
         fam = "hinge" if h >= k else "knee_flexion"
         return RepFamily(fam, None, np.nan, f"lying on the back, hips moved {h:.0f} deg and knees {k:.0f}")
     if one_leg:
-        return RepFamily("knee_flexion", None, np.nan, f"one knee moved {k:.0f} deg while the other leg stood still")
+        return RepFamily("knee_flexion", None, np.nan, f"one leg at a time: its knee moved {k:.0f} deg")
     if h < KNEE_ONLY_RATIO * k:
         return RepFamily("knee_flexion", None, np.nan, f"knees moved {k:.0f} deg while hips moved {h:.0f} deg")
     score = hinge_score(ev, model)

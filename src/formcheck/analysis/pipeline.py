@@ -71,12 +71,36 @@ def working_knee_side(knee_deg: np.ndarray, still_range_deg: float) -> int | Non
     return None
 
 
+ALTERNATE_CORR = 0.2  # two working knees correlating less than this take turns
+
+
+def legs_alternate(knee_deg: np.ndarray, still_range_deg: float) -> bool:
+    """Both knees work, but in turn (an alternating standing curl): each leg's range is at least
+    twice ``still_range_deg`` and the two series barely correlate (together-moving legs: ~1)."""
+    both = np.isfinite(knee_deg).all(axis=1)
+    if both.sum() < 10:
+        return False
+    left, right = knee_deg[both, 0], knee_deg[both, 1]
+    ranges = [float(np.ptp(np.percentile(y, [5, 95]))) for y in (left, right)]
+    if min(ranges) < 2 * still_range_deg:
+        return False
+    return float(np.corrcoef(left, right)[0, 1]) < ALTERNATE_CORR
+
+
 def working_knees(knee_deg: np.ndarray, still_range_deg: float) -> np.ndarray:
     """(n, 2) -> (n,): the knee flexion that drives the set. Both legs' mean, unless one leg works
     and the other stands still (a standing leg curl): then the working leg alone, so its range is
-    not halved and the still leg drifting in and out of view does not make the signal jump."""
+    not halved and the still leg drifting in and out of view does not make the signal jump; or
+    unless the legs take turns: then the more bent knee, so each leg's curl is a whole rep."""
     side = working_knee_side(knee_deg, still_range_deg)
-    return both_sides(knee_deg) if side is None else knee_deg[:, side].copy()
+    if side is not None:
+        return knee_deg[:, side].copy()
+    if legs_alternate(knee_deg, still_range_deg):
+        out = np.full(len(knee_deg), np.nan)
+        seen = np.isfinite(knee_deg).any(axis=1)
+        out[seen] = np.nanmax(knee_deg[seen], axis=1)
+        return out
+    return both_sides(knee_deg)
 
 
 def driving_signal(
@@ -128,7 +152,8 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
     t = m.t_s
     hip_mean = both_sides(m.hip_deg.values)
     knee_mean = working_knees(m.knee_deg.values, cfg.reps.min_range_deg)
-    one_leg = working_knee_side(m.knee_deg.values, cfg.reps.min_range_deg) is not None
+    one_leg = working_knee_side(m.knee_deg.values, cfg.reps.min_range_deg) is not None or legs_alternate(
+        m.knee_deg.values, cfg.reps.min_range_deg)
     posture = set_posture(pose.world_m, hip_mean)
     warnings = list(pose.notes)
 

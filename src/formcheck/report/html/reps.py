@@ -18,7 +18,7 @@ def rep_table_section(report: Report) -> str:
         f"<th>ROM<br>°</th><th>knee max<br>L / R °</th>{head_cells}"
         '<th>toes L / R °<br>bias</th><th class="flags">flags</th></tr></thead>'
     )
-    rows = [_rep_row(s, zdefs) for s in report.reps]
+    rows = [_rep_row(s, zdefs, _family_tag(s, report)) for s in report.reps]
     tot = "".join(
         f"<td>{num(report.zones[0].seconds[z.head])} / {num(report.zones[1].seconds[z.head])}</td>"
         for z in zdefs
@@ -41,7 +41,16 @@ def _head_cell(z: Zone) -> str:
     return f'<th title="{esc(z.label)}">{swatch(head.colour_hex)}{esc(head.abbrev)}<br>L / R s</th>'
 
 
-def _rep_row(s: RepScore, zdefs: tuple[Zone, ...]) -> str:
+def _family_tag(s: RepScore, report: Report) -> str:
+    """The rep's own movement beside its number, where it is not the set's (a set that changes
+    exercise) or its evidence was split; the evidence on hover."""
+    if report.family_source == "given" or (s.family == report.family and s.family_alternative is None):
+        return ""
+    name = vocab.family_name(s.family, s.family_alternative)
+    return f' <span class="note" title="{esc(s.family_reason)}">({esc(name)})</span>'
+
+
+def _rep_row(s: RepScore, zdefs: tuple[Zone, ...], family_tag: str = "") -> str:
     """One table row per rep: timing, depth, zone seconds per head and leg, toes and flags."""
     r = s.rep
     zones = "".join(f"<td>{num(s.zones[0].seconds[z.head])} / {num(s.zones[1].seconds[z.head])}</td>"
@@ -52,7 +61,7 @@ def _rep_row(s: RepScore, zdefs: tuple[Zone, ...]) -> str:
     ) or "\u2013"
     partial = ' <span class="note" title="the clip began mid-rep">(partial)</span>' if r.partial_start else ""
     return (
-        f'<tr class="rep" data-rep="{r.index}"><td>{r.index}{partial}</td><td>{r.start_s:.1f}</td>'
+        f'<tr class="rep" data-rep="{r.index}"><td>{r.index}{partial}{family_tag}</td><td>{r.start_s:.1f}</td>'
         f"<td>{num(s.eccentric_s)}</td><td>{num(s.concentric_s)}</td><td>{num(r.rom_deg, '{:.0f}')}</td>"
         f"<td>{num(s.knee_max_deg[0], '{:.0f}')} / {num(s.knee_max_deg[1], '{:.0f}')}</td>{zones}"
         f"<td>{num(s.toe_deg[0], '{:+.0f}')} / {num(s.toe_deg[1], '{:+.0f}')} {esc(s.toe_bias)}</td>"
