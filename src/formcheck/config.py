@@ -162,6 +162,7 @@ class RepConfig:
     max_duration_s: float = 20.0
     max_gap_s: float = 0.6  # the lifter lost for longer than this: a rep under way is abandoned ...
     max_bridge_s: float = 3.0  # ... unless only the driving joint was hidden this long mid-rep (reps.bridge_gaps)
+    min_seen_share: float = 0.5  # a rep whose driving joints were seen in less of its frames is not counted
 
 
 @dataclass(frozen=True)

@@ -117,10 +117,10 @@ def rep_family(ev: RepEvidence, posture: str | None, one_leg: bool, model: Hinge
     h, k = np.nan_to_num(ev.hip_rom_deg), np.nan_to_num(ev.knee_rom_deg)
     if posture in ("kneeling", "seated", "prone"):
         return RepFamily("knee_flexion", None, np.nan, f"{posture}, knees moved {k:.0f} deg")
-    if posture == "supine":
+    if posture == "supine":  # before one_leg: a single-leg bridge holds its other leg still
         fam = "hinge" if h >= k else "knee_flexion"
         return RepFamily(fam, None, np.nan, f"lying on the back, hips moved {h:.0f} deg and knees {k:.0f}")
-    if one_leg:
+    if one_leg and k > h:  # a single-leg bridge holds one leg still too, but its hips do the moving
         return RepFamily("knee_flexion", None, np.nan, f"one leg at a time: its knee moved {k:.0f} deg")
     if h < KNEE_ONLY_RATIO * k:
         return RepFamily("knee_flexion", None, np.nan, f"knees moved {k:.0f} deg while hips moved {h:.0f} deg")

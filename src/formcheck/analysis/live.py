@@ -231,7 +231,7 @@ class LiveAnalyzer:
                 self.family, rebuild = guess.family, True
         signal = self._signal()
         if self.family is not None:
-            scale = scale_from_series(signal, rest_is_low(signal, self.family))
+            scale = scale_from_series(signal, rest_is_low(signal, self.family, posture=None))
             usable = np.isfinite(scale.span) and abs(scale.span) >= cfg.reps.min_range_deg
             changed = not (
                 np.isfinite(self.scale.span)

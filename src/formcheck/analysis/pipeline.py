@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from formcheck import skeleton as sk
@@ -40,6 +42,7 @@ from formcheck.config import EXERCISE_FAMILIES, Config, ScoreConfig
 from formcheck.errors import InvalidOption, NoPersonFound
 from formcheck.skeleton import MEDIAPIPE_POSE
 from formcheck.types import (
+    OK,
     SIDES,
     Fault,
     LegZones,
@@ -112,11 +115,15 @@ def driving_signal(
     return (hip_mean, "hip_deg") if family in ("hinge", "squat") else (knee_mean, "knee_deg")
 
 
-def rest_is_low(signal: np.ndarray, family: str | None, posture: str | None = "standing") -> bool:
-    """Standing hinges, squats and curls rest at the low end; otherwise rest is where the set
-    starts (a Nordic rests kneeling with the knees bent, a bridge with the hips flexed)."""
-    if family != "knee_flexion" and posture in ("standing", None):
+def rest_is_low(signal: np.ndarray, family: str | None, posture: str | None) -> bool:
+    """Whether the set rests at the signal's low end. Standing, seated and prone sets rest with the
+    joints straight (hinges, squats, curls, glute-ham raises); kneeling and supine ones bent (a
+    Nordic kneels upright, a bridge starts with the hips on the floor). Without a posture, rest is
+    where the set starts."""
+    if posture in ("standing", "seated", "prone") or (posture is None and family in ("hinge", "squat")):
         return True
+    if posture in ("kneeling", "supine"):
+        return False
     y = signal[np.isfinite(signal)]
     if y.size < 3:
         return True
@@ -148,7 +155,8 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
             hint=small[0] if small else "film the whole body, side-on, in good light",
         )
     view = estimate_view(pose, cfg.measure)
-    m = smooth_measures(compute_measures(pose, cfg.measure, view), cfg.smooth)
+    raw = compute_measures(pose, cfg.measure, view)
+    m = smooth_measures(raw, cfg.smooth)
     t = m.t_s
     hip_mean = both_sides(m.hip_deg.values)
     knee_mean = working_knees(m.knee_deg.values, cfg.reps.min_range_deg)
@@ -168,6 +176,12 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
             body_seen = pose.detected & np.isfinite(m.trunk_lean_deg.values)
             bridged, spans = bridge_gaps(t, signal, scale, body_seen, cfg.reps)
             reps = segment_reps(t, bridged, scale, cfg.reps)
+            seen = (getattr(raw, rom_signal).reason == OK).any(axis=1)
+            reps, unseen = _seen_reps(reps, seen, cfg.reps.min_seen_share)
+            warnings.extend(
+                f"a rep-like movement at {r.start_s:.1f}-{r.end_s:.1f} s was not counted: the "
+                f"{rom_signal.replace('_deg', '')}s were seen in only {share:.0%} of it" for r, share in unseen
+            )
             if spans:
                 hidden = ", ".join(f"{a:.1f}-{b:.1f} s" for a, b in spans)
                 warnings.append(f"the {rom_signal.replace('_deg', '')} was hidden mid-rep ({hidden}) while the "
@@ -267,6 +281,20 @@ def toe_bias_word(toe_deg: float, cfg: ScoreConfig) -> str:
     return "neutral"
 
 
+def _seen_reps(reps: list[Rep], seen: np.ndarray, min_share: float) -> tuple[list[Rep], list[tuple[Rep, float]]]:
+    """Reps whose driving joints were seen (not filled in or bridged) in at least ``min_share`` of
+    their frames, renumbered; and the others with their share. A rep made mostly of guesses is
+    not a rep (MediaPipe reads legs hidden under a machine's pad as moving 60 deg)."""
+    kept, dropped = [], []
+    for r in reps:
+        share = float(np.mean(seen[r.i_start:r.i_end + 1]))
+        if share >= min_share:
+            kept.append(replace(r, index=len(kept) + 1))
+        else:
+            dropped.append((r, share))
+    return kept, dropped
+
+
 def _provisional_family(
     hip_mean: np.ndarray, knee_mean: np.ndarray, posture: Posture, one_leg: bool, cfg: Config
 ) -> str | None:
@@ -276,7 +304,7 @@ def _provisional_family(
     h, k = np.nan_to_num(rom_deg(hip_mean)), np.nan_to_num(rom_deg(knee_mean))
     if max(h, k) < cfg.reps.min_range_deg:
         return None
-    if posture.name in ("kneeling", "seated", "prone") or one_leg or h < KNEE_ONLY_RATIO * k:
+    if posture.name in ("kneeling", "seated", "prone") or (one_leg and k > h) or h < KNEE_ONLY_RATIO * k:
         return "knee_flexion"
     if posture.name == "supine" and h < k:
         return "knee_flexion"
