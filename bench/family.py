@@ -3,6 +3,8 @@
     python bench/family.py DIR                 # every NAME.pose.npz (or NAME.cands.npz) with NAME.json
     python bench/family.py DIR --fit           # also fit config.HingeSquatModel leaving one body out
                                                # at a time, and print the fit on every body
+    python bench/family.py DIR --train 1,2     # fit on bodies 1 and 2 only and score every clip with it
+                                               # (config ships such a fit; tests hold out the other bodies)
     python bench/family.py DIR --footage       # plus the real-footage table (bench/footage_table.py)
 
 Clips come from tools/synth/render_set.py (``family`` and ``body_seed`` in NAME.json, rep times in
@@ -93,22 +95,26 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("dirs", nargs="+", type=Path)
     ap.add_argument("--fit", action="store_true")
+    ap.add_argument("--train", help="comma-separated body seeds to fit on; every clip is scored with that fit")
     ap.add_argument("--footage", action="store_true")
     a = ap.parse_args()
     clips = [c for d in a.dirs for c in load(d)]
     base = Config()
     bodies = sorted({int(_meta(m, "body_seed", 0)) for _, m, _, _ in clips})
     models = {b: base.reps.hinge_squat for b in bodies}
-    if a.fit:
+    if a.fit or a.train:
         rows_by_body: dict[int, list] = {b: [] for b in bodies}
         for _name, meta, seq, _starts in clips:
             fam = _meta(meta, "family")
             if fam in STANDING_HIPS:
                 rows_by_body[int(_meta(meta, "body_seed", 0))] += evidence_rows(analyze_pose(seq, base), fam)
+        chosen = [int(b) for b in a.train.split(",")] if a.train else None
         for b in bodies:
-            train = [r for o in bodies if o != b for r in rows_by_body[o]]
+            train = [r for o in (chosen or bodies) if (chosen or o != b) and o in rows_by_body for r in rows_by_body[o]]
             if len({r[1] for r in train}) == 2:
                 models[b] = fit(train, base.reps.hinge_squat)
+        if chosen:
+            print(f"fitted on bodies {a.train}:", models[bodies[0]], "\n")
         every = [r for o in bodies for r in rows_by_body[o]]
         print("fitted on every body:", fit(every, base.reps.hinge_squat), "\n")
     print("| clip | body | posture | family (truth) | reps (truth) | reason |")
@@ -127,7 +133,7 @@ def main() -> None:
         print(f"| {name} | {body} | {r.posture} | {fam} ({truth}) | {len(r.reps)} ({len(starts)}) | "
               f"{r.family_reason} |")
     print(f"\nfamily right and unsplit on {fam_ok}/{defined} clips; reps exact on {reps_ok}/{len(clips)}"
-          + (" (held out by body)" if a.fit else " (shipped model)"))
+          + (" (held out by body)" if a.fit else f" (fitted on bodies {a.train})" if a.train else " (shipped model)"))
     if a.footage:
         import footage_table  # bench/, beside this script
 
