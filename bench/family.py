@@ -106,7 +106,7 @@ def main() -> None:
         rows_by_body: dict[int, list] = {b: [] for b in bodies}
         for _name, meta, seq, _starts in clips:
             fam = _meta(meta, "family")
-            if fam in STANDING_HIPS:
+            if fam in STANDING_HIPS and _meta(meta, "knees") != "squat":
                 rows_by_body[int(_meta(meta, "body_seed", 0))] += evidence_rows(analyze_pose(seq, base), fam)
         chosen = [int(b) for b in a.train.split(",")] if a.train else None
         for b in bodies:
@@ -125,6 +125,8 @@ def main() -> None:
         cfg = replace(base, reps=replace(base.reps, hinge_squat=models[body]))
         r = analyze_pose(seq, cfg)
         truth = _meta(meta, "family")
+        if _meta(meta, "knees") == "squat":
+            truth = None  # a hinge done as a squat: either family, as for knee_dominant footage
         fam = r.family + (f" or {r.family_alternative}" if r.family_alternative else "") if r.family else "-"
         if truth:
             defined += 1

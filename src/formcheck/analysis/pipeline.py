@@ -116,14 +116,12 @@ def driving_signal(
 
 
 def rest_is_low(signal: np.ndarray, family: str | None, posture: str | None) -> bool:
-    """Whether the set rests at the signal's low end. Standing, seated and prone sets rest with the
-    joints straight (hinges, squats, curls, glute-ham raises); kneeling and supine ones bent (a
-    Nordic kneels upright, a bridge starts with the hips on the floor). Without a posture, rest is
-    where the set starts."""
-    if posture in ("standing", "seated", "prone") or (posture is None and family in ("hinge", "squat")):
+    """Whether the set rests at the signal's low end. Standing and seated sets rest with the
+    joints straight (hinges, squats, curls); lying and kneeling ones where they start (a Nordic
+    kneels upright with the knees bent, a glute-ham raise starts prone with them straight, a
+    bridge with the hips flexed on the floor)."""
+    if posture in ("standing", "seated") or (posture is None and family in ("hinge", "squat")):
         return True
-    if posture in ("kneeling", "supine"):
-        return False
     y = signal[np.isfinite(signal)]
     if y.size < 3:
         return True

@@ -2,7 +2,7 @@
 
 Each frame is labelled from the trunk, thigh and shin angles from vertical and the hip flexion
 (MediaPipe's world landmarks: y points down, with gravity for a level camera, at any yaw); the
-set's posture is the label most frames carry. A bent-over hinge is still standing (its hips are
+set's posture is the label most frames carry early in the set. A bent-over hinge is still standing (its hips are
 flexed, a lying body's are not); a Nordic's catch is kneeling for most of the set.
 """
 
@@ -22,6 +22,7 @@ LYING_HIP_DEG = 45.0
 KNEEL_SHIN_DEG = 60.0  # both shins this far from vertical (along the floor), trunk not lying
 SEAT_THIGH_DEG = 60.0  # thighs along the seat with the shins hanging and the trunk upright
 HANG_SHIN_DEG = 45.0
+SEATED_HIP_ROM_DEG = 30.0  # a seated set's hips stay put; hips moving more than this are standing
 
 
 @dataclass(frozen=True)
@@ -72,16 +73,26 @@ def frame_postures(world_m: np.ndarray, hip_deg: np.ndarray) -> tuple[np.ndarray
     return label, {"trunk": trunk, "thigh": thigh, "shin": shin}
 
 
+START_SHARE = 0.15  # the posture is read over this first share of the frames that show it
+
+
 def set_posture(world_m: np.ndarray, hip_deg: np.ndarray, min_frames: int = 5) -> Posture:
-    """The posture most frames show. Prone and supine count together against the upright ones:
-    a lying set's rest can be face down (a prone curl) or up (a bridge), never both."""
+    """The posture most frames show in the first START_SHARE of the set: what the lifter starts
+    from and returns to. Over the whole set a glute-ham raise, which starts prone, spends most
+    frames with the shins along the pad and the trunk up, as a kneeling body does."""
     label, ang = frame_postures(world_m, hip_deg)
+    hips = hip_deg[np.isfinite(hip_deg)]
+    if hips.size >= min_frames and np.ptp(np.percentile(hips, [5, 95])) > SEATED_HIP_ROM_DEG:
+        label[label == POSTURES.index("seated")] = POSTURES.index("standing")  # a deep squat's bottom
     known = label >= 0
     if known.sum() < min_frames:
         return Posture(None, 0.0, np.nan, np.nan, np.nan)
+    first = np.flatnonzero(known)[: max(min_frames, int(np.ceil(START_SHARE * known.sum())))]
+    known = np.zeros_like(known)
+    known[first] = True
     counts = np.bincount(label[known], minlength=len(POSTURES))
     best = int(np.argmax(counts))
-    sel = label == best
+    sel = known & (label == best)
     return Posture(
         POSTURES[best], float(counts[best] / known.sum()),
         *(float(np.nanmedian(ang[k][sel])) for k in ("trunk", "thigh", "shin")),
