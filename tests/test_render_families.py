@@ -32,7 +32,7 @@ CASES = {
 }
 
 
-def _analyse(name: str):  # noqa: ANN202
+def _analyse(name: str):
     cfg = Config()
     cands = HERE / f"{name}.cands.npz"
     if cands.exists():
