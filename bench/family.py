@@ -62,9 +62,29 @@ def _meta(meta: dict, key: str, default=None):
 SURE = 0.8  # a rep the fitted model is less sure of than this is "hinge or squat"
 
 
+# The sign each piece's weight must have (trunk tipped further, hips flexed more than the knees:
+# a hinge; shins forward and knees deep: a squat). A weight fitted with the other sign says the
+# renders confound that piece with another (all rendered squats leaning 58 deg, say), not that the
+# body works backwards: it is dropped and the rest refitted.
+SIGNS = (1.0, 1.0, -1.0, -1.0)
+
+
+def _logistic(z: np.ndarray, y: np.ndarray, ridge: float = 0.5) -> np.ndarray:
+    """Weights (last: intercept) by Newton steps with a small ridge on all but the intercept."""
+    k = z.shape[1]
+    r = ridge * np.diag([1.0] * (k - 1) + [0.0])
+    w = np.zeros(k)
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-np.clip(z @ w, -30, 30)))
+        g = z.T @ (p - y) + r @ w
+        h = (z * (p * (1 - p))[:, None]).T @ z + r + 1e-9 * np.eye(k)
+        w -= np.linalg.solve(h, g)
+    return w
+
+
 def fit(rows: list[tuple[np.ndarray, int]], base: HingeSquatModel) -> HingeSquatModel:
-    """Logistic regression (hinge = 1) on the evidence pieces about the model's midpoints, by
-    Newton steps with a small ridge on standardised pieces; the score is then the log-odds, and
+    """Logistic regression (hinge = 1) on the evidence pieces about the model's midpoints, on
+    standardised pieces, keeping each weight's sign (SIGNS); the score is then the log-odds, and
     the margin the log-odds of SURE."""
     x = np.array([r[0] for r in rows], float)
     y = np.array([r[1] for r in rows], float)
@@ -72,16 +92,16 @@ def fit(rows: list[tuple[np.ndarray, int]], base: HingeSquatModel) -> HingeSquat
     centred = x[ok] - np.array(base.mids)
     y = y[ok]
     scale = np.maximum(centred.std(axis=0), 1e-6)
-    z = np.column_stack([centred / scale, np.ones(len(y))])
-    k = z.shape[1]
-    ridge = 0.5 * np.diag([1.0] * (k - 1) + [0.0])
-    w = np.zeros(k)
-    for _ in range(100):
-        p = 1 / (1 + np.exp(-np.clip(z @ w, -30, 30)))
-        g = z.T @ (p - y) + ridge @ w
-        h = (z * (p * (1 - p))[:, None]).T @ z + ridge + 1e-9 * np.eye(k)
-        w -= np.linalg.solve(h, g)
-    return replace(base, weights=tuple(float(c) for c in w[:-1] / scale), bias=float(w[-1]),
+    used = list(range(len(SIGNS)))
+    while True:
+        w = _logistic(np.column_stack([centred[:, used] / scale[used], np.ones(len(y))]), y)
+        wrong = [u for u, c in zip(used, w[:-1]) if c * SIGNS[u] < 0]
+        if not wrong:
+            break
+        used = [u for u in used if u not in wrong]
+    weights = np.zeros(len(SIGNS))
+    weights[used] = w[:-1] / scale[used]
+    return replace(base, weights=tuple(float(c) for c in weights), bias=float(w[-1]),
                    clip=3.0, margin=float(np.log(SURE / (1 - SURE))))
 
 
