@@ -1,9 +1,9 @@
 """Family, posture and reps on rendered sets formcheck was never fitted on.
 
 tests/data/renders13 holds the pose (or, with a partner in frame, every detection) of rendered
-sets from tools/synth, with their sidecar JSON (family, posture, per-rep truth). The shipped
-hinge/squat model (config.HingeSquatModel) was fitted on bodies 1 and 2 (bench/family.py --train
-1,2); the hinges and squats here are body 3. Each case stands for a failure the issue named.
+sets from tools/synth, with their sidecar JSON (family, posture, per-rep truth). The hinge/squat
+model (config.HingeSquatModel) is set from the biomechanics, not fitted on these; they check it.
+Each case stands for a failure the issue named.
 """
 
 from __future__ import annotations

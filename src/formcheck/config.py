@@ -145,6 +145,12 @@ class HingeSquatModel:
     log(hip / knee flexion), shins' forward tilt past standing (deg), knee flexion (deg). A
     positive weight votes hinge as the piece grows."""
 
+    # Set from the biomechanics before any data was seen, and checked, not fitted: on 30 rendered
+    # sets (bench/family.py) and the real clips. A model fitted on the renders (`--fit`, `--train`)
+    # dropped the trunk (every rendered squat but one leans 55-60 deg, so the renders cannot weigh
+    # it) and, having only seen rendered deadlifts bend the knees ~77 deg, called 3 of the 4 real
+    # 1080p barbell deadlifts in ../shared/footage squats: MediaPipe reads their knees at 100-112 deg
+    # with the plate hiding them. The renders do not carry to people for this yet.
     mids: tuple[float, float, float, float] = (45.0, 0.14, 20.0, 95.0)
     weights: tuple[float, float, float, float] = (0.1, 6.0, -0.1, -0.05)
     bias: float = 0.0
