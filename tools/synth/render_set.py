@@ -19,7 +19,7 @@ os.environ.setdefault("ANNY_CACHE_DIR", "/tmp/anny_cache")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np
-from motion import DEFAULT_TEMPO, bone_deltas, exercise_params, timeline
+from motion import DEFAULT_TEMPO, FAMILY, POSTURE, bone_deltas, concentric_fraction, exercise_params, timeline
 from synth_body import JOINT_BONES, Body
 
 FLOOR_RGB = (0.55, 0.52, 0.48)
@@ -28,6 +28,10 @@ BENCH_TOP = 0.5  # prone leg curl bench
 SEAT_TOP = 0.5  # seated leg curl seat (feet clear the floor at ~96 deg knee flexion)
 SUPPORT_TOP = {"prone": BENCH_TOP, "seated": SEAT_TOP}
 SUPPORT_RGB = {"prone": (40, 40, 45), "seated": (120, 120, 125)}
+GHR_KNEE_Z = 0.85  # glute-ham raise: knee joint centres this high (shins horizontal on the machine)
+PAD_RGB, METAL_RGB = (40, 40, 45), (120, 120, 125)
+PARTNER_SEED_OFFSET = 100  # nordic --partner: the partner's body seed = lifter's + this
+PARTNER_LEAN, PARTNER_SWAY, PARTNER_SWAY_S = 62.0, 3.0, 3.3  # trunk lean, +- sway (deg), period (s)
 
 
 def angle3(a, b, c):
@@ -76,7 +80,11 @@ def parse_args(argv=None):
     ap.add_argument("--body-seed", type=int, default=0, help="0 = average body; other seeds vary shape and colours")
     ap.add_argument("--back", default="neutral", choices=["neutral", "arched", "rounded"])
     ap.add_argument("--lumbar-deg", type=float, default=20.0, help="lumbar extension/flexion for --back arched/rounded")
-    ap.add_argument("--knees", default="soft", choices=["soft", "squat"], help="rdl only")
+    ap.add_argument("--knees", default="soft", choices=["soft", "some", "squat"], help="rdl only")
+    ap.add_argument("--pattern", default="together", choices=["together", "hip_first"],
+                    help="rdl/deadlift concentric: hips and knees together, or knees straighten first (hips rise first)")
+    ap.add_argument("--lean", type=float, default=None, help="squat: trunk lean at the bottom (default 42)")
+    ap.add_argument("--partner", action="store_true", help="nordic: a second body holds the ankles")
     ap.add_argument("--toes", default="neutral", choices=["in", "neutral", "out"])
     ap.add_argument("--toe-deg", type=float, default=20.0, help="toe rotation magnitude for --toes in/out")
     ap.add_argument("--name", default=None, help="clip name (default built from the options)")
@@ -92,14 +100,17 @@ def main(argv=None):
     ecc, con, pause = (
         tuple(float(x) for x in args.tempo.split(",")) if args.tempo else DEFAULT_TEMPO[args.exercise]
     )
+    extra = ("_hipfirst" if args.pattern == "hip_first" else "") + (f"_lean{args.lean:g}" if args.lean else "") + (
+        "_partner" if args.partner else "")
     name = args.name or (
-        f"{args.exercise}_y{int(args.yaw)}_p{int(args.pitch)}_b{args.body_seed}_{args.back}_{args.knees}_{args.toes}"
+        f"{args.exercise}_y{int(args.yaw)}_p{int(args.pitch)}_b{args.body_seed}_{args.back}_{args.knees}_{args.toes}{extra}"
     )
     os.makedirs(args.out, exist_ok=True)
 
     body = Body(args.body_seed)
     ts, p, r_start, r_turn, r_end = timeline(args.reps, ecc, con, pause, args.fps)
-    prm = exercise_params(args.exercise, p, args.back, args.knees, args.toes, args.toe_deg, args.lumbar_deg)
+    prm = exercise_params(args.exercise, p, args.back, args.knees, args.toes, args.toe_deg, args.lumbar_deg,
+                          u=concentric_fraction(ts, r_turn, r_end), pattern=args.pattern, lean=args.lean, body=body)
     D = bone_deltas(body, prm)
     n = len(ts)
 
@@ -149,8 +160,13 @@ def main(argv=None):
     trunk_vec = 0.5 * (J["shoulder_L"] + J["shoulder_R"]) - 0.5 * (J["hip_L"] + J["hip_R"])
     trunk_lean = np.degrees(np.arccos(trunk_vec[:, 2] / np.linalg.norm(trunk_vec, axis=1)))
 
-    # Camera around the centre of the motion (all vertices over the clip).
+    partner = None
+    if args.partner:
+        partner = make_partner(args, J, ts)
+    # Camera around the centre of the motion (all vertices over the clip, the partner's too).
     sub = verts[:: max(1, n // 40), ::7]
+    if partner is not None:
+        sub = np.concatenate([sub, partner[1][:: max(1, n // 40), ::7]], 1)
     lo = sub.reshape(-1, 3).min(0)
     hi = sub.reshape(-1, 3).max(0)
     target = 0.5 * (lo + hi)
@@ -175,7 +191,7 @@ def main(argv=None):
     t_render = 0.0
     if not args.no_video:
         t1 = time.time()
-        write_video(os.path.join(args.out, name + ".mp4"), body, verts, cam_pose, args, W, H, prm["mode"], J)
+        write_video(os.path.join(args.out, name + ".mp4"), body, verts, cam_pose, args, W, H, prm["mode"], J, partner)
         t_render = time.time() - t1
 
     reps = []
@@ -202,8 +218,10 @@ def main(argv=None):
         camera_pose=cam_pose, camera_fy=fy, image_wh=np.array([W, H]),
     )
     meta = dict(
-        name=name, args=vars(args), tempo=dict(eccentric_s=ecc, concentric_s=con, pause_s=pause),
+        name=name, family=FAMILY[args.exercise], posture=POSTURE[args.exercise],
+        args={k: v for k, v in vars(args).items()}, tempo=dict(eccentric_s=ecc, concentric_s=con, pause_s=pause),
         body=dict(seed=args.body_seed, phenotype=body.phenotype),
+        partner=(None if partner is None else dict(seed=partner[0].seed, phenotype=partner[0].phenotype, **partner[2])),
         camera=dict(position=cam_pos.round(4).tolist(), target=target.round(4).tolist(), yaw_deg=args.yaw,
                     pitch_deg=args.pitch, distance_m=args.distance, yfov_deg=args.yfov,
                     fx=fy, fy=fy, cx=W / 2, cy=H / 2, width=W, height=H,
@@ -252,7 +270,7 @@ def placement(body, prm, verts, heads):
     ix, rv, names = body.idx, body.rest_vertices, body.region_names
     n = len(heads)
     mode = prm["mode"]
-    if mode == "stand":
+    if mode in ("stand", "supine"):
         ank_h = body.h("foot.L")[2] - rv[:, 2].min()  # ankle height above the sole in the rest pose
         mid0 = 0.5 * (heads[0, ix("foot.L")] + heads[0, ix("foot.R")])
         anchor = np.mean([heads[:, ix(f"foot.{s}")] for s in prm["stance"]], 0)
@@ -262,6 +280,9 @@ def placement(body, prm, verts, heads):
         shin = np.array([nm.startswith("lowerleg") for nm in names])
         anchor = 0.5 * (heads[:, ix("lowerleg01.L")] + heads[:, ix("lowerleg01.R")])
         return np.c_[-anchor[:, :2], -verts[:, shin, 2].min(1)]
+    if mode == "ghr":
+        anchor = 0.5 * (heads[:, ix("lowerleg01.L")] + heads[:, ix("lowerleg01.R")])
+        return np.c_[-anchor[:, :2], GHR_KNEE_Z - anchor[:, 2]]
     # prone on a bench / seated: hips fixed
     trunk = np.array([nm.startswith(("spine", "root", "pelvis", "upperleg0")) for nm in names])
     anchor = 0.5 * (heads[:, ix("upperleg01.L")] + heads[:, ix("upperleg01.R")])
@@ -269,9 +290,99 @@ def placement(body, prm, verts, heads):
     return np.c_[-anchor[:, :2], np.full(n, SUPPORT_TOP[mode] - low0) - anchor[:, 2]]
 
 
-def support_boxes(mode, J):
+def _box(lo, hi, rgb):
+    import trimesh
+
+    lo, hi = np.asarray(lo, float), np.asarray(hi, float)
+    box = trimesh.creation.box(extents=hi - lo)
+    box.apply_translation(0.5 * (lo + hi))
+    box.visual.vertex_colors = np.array([*rgb, 255], np.uint8)
+    return box
+
+
+def ghr_machine(J, verts0, body):
+    """Glute-ham raise machine as plain boxes: a thigh pad in front of the knees under the
+    horizontal thighs, a footplate behind the soles, a roller over the heels, two posts."""
+    names = body.region_names
+    ky = 0.5 * (J["knee_L"][0, 1] + J["knee_R"][0, 1])
+    kz = 0.5 * (J["knee_L"][0, 2] + J["knee_R"][0, 2])
+    thigh = np.array([nm.startswith("upperleg") for nm in names])
+    tv = verts0[thigh]
+    near = tv[(tv[:, 1] > ky - 0.30) & (tv[:, 1] < ky - 0.06)]
+    pad_top = near[:, 2].min()
+    feet = np.array([nm.startswith(("foot", "toe")) for nm in names])
+    fv = verts0[feet]
+    sole_y = fv[:, 1].max()
+    ay = 0.5 * (J["ankle_L"][0, 1] + J["ankle_R"][0, 1])
+    shin = np.array([nm.startswith("lowerleg") for nm in names])
+    sv = verts0[shin]
+    heel_top = sv[np.abs(sv[:, 1] - ay) < 0.06, 2].max()
+    return [
+        _box((-0.22, ky - 0.30, pad_top - 0.14), (0.22, ky - 0.06, pad_top), PAD_RGB),  # thigh pad
+        _box((-0.05, ky - 0.22, 0.0), (0.05, ky - 0.14, pad_top - 0.14), METAL_RGB),  # its post
+        _box((-0.22, sole_y + 0.005, kz - 0.30), (0.22, sole_y + 0.03, kz + 0.02), METAL_RGB),  # footplate
+        _box((-0.05, sole_y + 0.03, 0.0), (0.05, sole_y + 0.11, kz - 0.25), METAL_RGB),  # its post
+        _box((-0.20, ay - 0.05, heel_top + 0.002), (0.20, ay + 0.03, heel_top + 0.07), PAD_RGB),  # heel roller
+    ]
+
+
+def make_partner(args, J, ts):
+    """Nordic partner: a second body kneeling behind the lifter's feet (facing the same way),
+    trunk leaning forward with a small sway, straight arms aimed at the lifter's ankles.
+    Returns (Body, verts (n,V,3) in the world, facts)."""
+    n = len(ts)
+    pb = Body(args.body_seed + PARTNER_SEED_OFFSET)
+    T = PARTNER_LEAN + PARTNER_SWAY * np.sin(2 * np.pi * ts / PARTNER_SWAY_S)
+    a = np.full(n, 20.0)  # hips sit back: knees 20 deg forward of the hips
+    legs = np.stack([a, a], 1)
+    prm = dict(mode="kneel", root=T, a=legs, k=legs + 90.0, f=np.full((n, 2), 60.0), toe_at=("tibia", "tibia"),
+               arm="hang", lumbar=np.zeros(n), phi=np.zeros(n))
+    ix = pb.idx
+
+    def skin(prm):
+        D = bone_deltas(pb, prm)
+        vs, hs = [], []
+        for i in range(0, n, 64):
+            v, h = pb.pose_batch({b: R[i:i + 64] for b, R in D.items()})
+            vs.append(v.astype(np.float32))
+            hs.append(h)
+        return np.concatenate(vs), np.concatenate(hs)
+
+    v, h = skin(prm)
+    shift = placement(pb, prm, v, h)  # knees at the origin, shins on the floor
+    sh = {s: h[:, ix(f"upperarm01.{s}")] + shift for s in "LR"}
+    reach = {s: np.linalg.norm(pb.h(f"lowerarm01.{s}") - pb.h(f"upperarm01.{s}"))
+             + np.linalg.norm(pb.h(f"wrist.{s}") - pb.h(f"lowerarm01.{s}")) + 0.07 for s in "LR"}
+    # Palms on the back of the lifter's lower shins, just above the ankles.
+    tgt = {s: J[f"ankle_{s}"][0] + np.array([0.0, -0.04, 0.07]) for s in "LR"}
+    smid = 0.5 * (sh["L"] + sh["R"]).mean(0)
+    tmid = 0.5 * (tgt["L"] + tgt["R"])
+    r = 0.5 * (reach["L"] + reach["R"])
+    dz = smid[2] - tmid[2]
+    dy = np.sqrt(max(r * r - dz * dz, 0.0))
+    off = np.array([tmid[0] - smid[0], tmid[1] + dy - smid[1], 0.0])
+    prm["arm"] = "aim"
+    dirs = np.stack([tgt[s][None] - (sh[s] + off) for s in "LR"], 1)
+    prm["arm_dir"] = dirs / np.linalg.norm(dirs, axis=-1, keepdims=True)
+    v, h = skin(prm)
+    v += (shift + off)[:, None, :].astype(np.float32)
+    h += (shift + off)[:, None, :]
+    palm_err = [float(np.abs(np.linalg.norm(tgt[s][None] - (sh[s] + off), axis=1) - reach[s]).max()) for s in "LR"]
+    facts = dict(trunk_lean_deg=PARTNER_LEAN, sway_deg=PARTNER_SWAY, sway_period_s=PARTNER_SWAY_S,
+                 knee_y_m=round(float(0.5 * (h[0, ix("lowerleg01.L"), 1] + h[0, ix("lowerleg01.R"), 1])), 3),
+                 max_reach_error_m=round(max(palm_err), 3),
+                 shoulder_above_target_m=round(float(dz), 3))
+    print(f"  partner seed {pb.seed}: knees at y {facts['knee_y_m']} (lifter ankles y {tmid[1]:.3f}), "
+          f"shoulders {dz:.2f} m above the hands' target, reach error <= {facts['max_reach_error_m']} m")
+    return pb, v, facts
+
+
+def support_boxes(mode, J, verts0=None, body=None):
     """Bench (prone) or seat (seated) boxes from the floor to the support top, ending short of the
-    knees (the seat is set further back so the calves and heels clear it at full flexion)."""
+    knees (the seat is set further back so the calves and heels clear it at full flexion); the
+    glute-ham raise machine (ghr)."""
+    if mode == "ghr":
+        return ghr_machine(J, verts0, body)
     if mode not in SUPPORT_TOP:
         return []
     import trimesh
@@ -300,7 +411,7 @@ def print_checks(prm, knee, hip_sag, args):
         print(f"  check: hip_sag_deg = rest {rest_hip.round(2).tolist()} + trunk lean + thigh tilt applied; max deviation {dev:.2f} deg")
 
 
-def write_video(path, body, verts, cam_pose, args, W, H, mode, J):
+def write_video(path, body, verts, cam_pose, args, W, H, mode, J, partner=None):
     import cv2
     import pyrender
     import trimesh
@@ -310,7 +421,7 @@ def write_video(path, body, verts, cam_pose, args, W, H, mode, J):
     floor.apply_translation((0, 0, -0.01))
     floor.visual.vertex_colors = np.array([*(np.array(FLOOR_RGB) * 255), 255], np.uint8)
     scene.add(pyrender.Mesh.from_trimesh(floor, smooth=False))
-    for box in support_boxes(mode, J):
+    for box in support_boxes(mode, J, verts[0], body):
         scene.add(pyrender.Mesh.from_trimesh(box, smooth=False))
     cam = pyrender.PerspectiveCamera(yfov=np.radians(args.yfov), aspectRatio=W / H)
     scene.add(cam, pose=cam_pose)
@@ -321,13 +432,14 @@ def write_video(path, body, verts, cam_pose, args, W, H, mode, J):
         scene.add(pyrender.DirectionalLight(color=np.ones(3), intensity=inten), pose=look_at(target + off * 3, target))
     r = pyrender.OffscreenRenderer(W, H)
     vw = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*"mp4v"), args.fps, (W, H))
-    node = None
+    nodes = []
     for i in range(len(verts)):
-        tm = trimesh.Trimesh(verts[i], body.faces, vertex_colors=body.colours, process=False)
-        mesh = pyrender.Mesh.from_trimesh(tm, smooth=True)
-        if node is not None:
-            scene.remove_node(node)
-        node = scene.add(mesh)
+        for nd in nodes:
+            scene.remove_node(nd)
+        nodes = []
+        for bd, vv in ((body, verts),) + (() if partner is None else ((partner[0], partner[1]),)):
+            tm = trimesh.Trimesh(vv[i], bd.faces, vertex_colors=bd.colours, process=False)
+            nodes.append(scene.add(pyrender.Mesh.from_trimesh(tm, smooth=True)))
         rgb, _ = r.render(scene)
         vw.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
     vw.release()
