@@ -20,8 +20,8 @@ POSTURES = ("standing", "kneeling", "seated", "prone", "supine")
 LYING_TRUNK_DEG = 60.0  # trunk this far from vertical with the hips near straight: lying
 LYING_HIP_DEG = 45.0
 KNEEL_SHIN_DEG = 60.0  # both shins this far from vertical (along the floor), trunk not lying
-SEAT_THIGH_DEG = 60.0  # thighs along the seat with the shins hanging and the trunk upright
-HANG_SHIN_DEG = 45.0
+SEAT_THIGH_DEG = 60.0  # thighs along the seat, trunk upright, hips flexed: seated (shins hanging
+SEAT_TRUNK_DEG = 45.0  # or, at a seated curl's rest, held out along the floor's direction)
 SEATED_HIP_ROM_DEG = 30.0  # a seated set's hips stay put; hips moving more than this are standing
 
 
@@ -62,8 +62,8 @@ def frame_postures(world_m: np.ndarray, hip_deg: np.ndarray) -> tuple[np.ndarray
     known = np.isfinite(trunk) & np.isfinite(shin) & np.isfinite(hip_deg)
     with np.errstate(invalid="ignore"):
         lying = known & (trunk > LYING_TRUNK_DEG) & (hip_deg < LYING_HIP_DEG)
-        kneeling = known & ~lying & (shin > KNEEL_SHIN_DEG)
-        seated = known & ~lying & ~kneeling & (thigh > SEAT_THIGH_DEG) & (shin < HANG_SHIN_DEG) & (trunk < 45.0)
+        seated = known & ~lying & (thigh > SEAT_THIGH_DEG) & (trunk < SEAT_TRUNK_DEG) & (hip_deg > LYING_HIP_DEG)
+        kneeling = known & ~lying & ~seated & (shin > KNEEL_SHIN_DEG)
     label[known] = POSTURES.index("standing")
     label[seated] = POSTURES.index("seated")
     label[kneeling] = POSTURES.index("kneeling")
