@@ -130,7 +130,7 @@ def rep_family(ev: RepEvidence, posture: str | None, one_leg: bool, model: Hinge
         return RepFamily(None, None, score, "hips and knees moved but the trunk and shins were not seen", ev)
     if abs(score) < model.margin:
         return RepFamily("hinge" if score >= 0 else "squat", "squat" if score >= 0 else "hinge", score,
-                         f"hinge or squat: {facts}", ev)
+                         f"{SPLIT_PREFIX}{facts}", ev)
     return RepFamily("hinge" if score > 0 else "squat", None, score, facts, ev)
 
 
@@ -156,18 +156,26 @@ def set_family(reps: list[RepFamily], hip_rom_deg: float, knee_rom_deg: float, p
     second, n2 = rest[0]
     typical = sorted(named, key=lambda r: r.hinge_score if np.isfinite(r.hinge_score) else 0.0)[len(named) // 2]
     mine = [r for r in named if r.family == first]
-    reason = _set_reason(mine, typical if typical.family == first else mine[len(mine) // 2])
+    typical = typical if typical.family == first else mine[len(mine) // 2]
     if second is not None and n2 >= SPLIT_SHARE * len(named):
+        reason = _set_reason(mine, typical, split=True)
         return FamilyGuess(first, hip_rom_deg, knee_rom_deg,
                            f"{first} in {n1} reps, {second} in {n2}: {reason}", second, posture)
+    reason = _set_reason(mine, typical)
     split = sum(r.alternative is not None for r in mine) > len(mine) / 2
     alt = Counter(r.alternative for r in mine if r.alternative).most_common(1)[0][0] if split else None
     return FamilyGuess(first, hip_rom_deg, knee_rom_deg, reason, alt, posture)
 
 
-def _set_reason(mine: list[RepFamily], typical: RepFamily) -> str:
+SPLIT_PREFIX = "hinge or squat: "
+
+
+def _set_reason(mine: list[RepFamily], typical: RepFamily, split: bool = False) -> str:
+    """The typical rep's evidence for the set; ``split``: the set is already said to be split, so
+    the rep's own "hinge or squat: " is not repeated."""
+    reason = typical.reason.removeprefix(SPLIT_PREFIX) if split else typical.reason
     n = len(mine)
-    return f"{typical.reason} (typical of {n} rep{'s' if n != 1 else ''})" if n > 1 else typical.reason
+    return f"{reason} (typical of {n} rep{'s' if n != 1 else ''})" if n > 1 else reason
 
 
 def classify_family(

@@ -215,7 +215,9 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
         elif view.view == "side":
             warnings.append("no standing baseline for the back outline: lumbar extension not judged")
     elif family == "hinge" or guess.alternative == "hinge":
-        warnings.append("hinge or squat could not be told apart: the low back was not judged by hinge rules")
+        other = guess.alternative if family == "hinge" else family
+        warnings.append(f"hinge or {family_name(other)} could not be told apart: the low back was not "
+                        "judged by hinge rules")
 
     scores = [_score_rep(r, m, f, away_ecc, cfg, faults) for r, f in zip(reps, rep_fams)]
     for s in scores:

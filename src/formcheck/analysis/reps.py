@@ -1,4 +1,4 @@
-"""Repetitions from one driving signal (hip flexion for hinges, knee flexion otherwise).
+"""Repetitions from one driving signal (hip flexion for hinges and squats, knee flexion otherwise).
 
 The signal is normalised so 0 is the rest position and 1 the far end. A rep starts when the
 signal leaves rest (crosses ``leave_frac``), must reach ``enter_frac`` of the way, and ends when it
