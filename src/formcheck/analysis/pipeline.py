@@ -188,13 +188,14 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
     if np.isfinite(scale.span) and scale.span != 0:
         with np.errstate(invalid="ignore"):
             at_rest = ((signal - scale.rest) / scale.span) <= SETTLE_FRAC
-    rep_fams = _rep_families(pose, m, view.view, hip_mean, knee_mean, reps, at_rest, posture, one_leg, cfg)
     if exercise:
         guess = FamilyGuess(exercise, np.nan, np.nan, "set with --exercise", posture=posture.name)
         rep_fams = [RepFamily(exercise, None, np.nan, "set with --exercise") for _ in reps]
     elif reps:
+        rep_fams = _rep_families(pose, m, view.view, hip_mean, knee_mean, reps, at_rest, posture, one_leg, cfg)
         guess = set_family(rep_fams, rom_deg(hip_mean), rom_deg(knee_mean), posture.name)
     else:
+        rep_fams = []
         guess = classify_family(hip_mean, knee_mean, m.trunk_lean_deg.values, cfg.reps)
         if guess.family is not None and provisional == "knee_flexion":
             guess = FamilyGuess("knee_flexion", guess.hip_rom_deg, guess.knee_rom_deg,
