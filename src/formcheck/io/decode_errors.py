@@ -96,24 +96,28 @@ def capture_params() -> list[int]:
 
 @_LOG_CB
 def _on_log(avcl: int | None, level: int, fmt: bytes | None, args: int | None) -> None:
-    try:
-        if fmt is not None and fmt.startswith(_CONCEAL):
-            _counts.n = getattr(_counts, "n", 0) + 1
-        lib = _lib
-        if lib and level <= lib.av_log_get_level():  # FFmpeg's default callback filters the same way
-            lib.av_log_default_callback(avcl, level, fmt, args)
-    except KeyboardInterrupt:
-        _redeliver()
+    if fmt is not None and fmt.startswith(_CONCEAL):
+        _counts.n = getattr(_counts, "n", 0) + 1
+    lib = _lib
+    if lib and level <= lib.av_log_get_level():  # FFmpeg's default callback filters the same way
+        lib.av_log_default_callback(avcl, level, fmt, args)
 
 
-def _redeliver() -> None:
-    """ctypes prints and drops an exception raised in a callback, so a Ctrl-C (or a SIGTERM the
-    CLI takes as one) that lands while FFmpeg logs would be lost: the run went on to exit 0 (1 of
-    the 12 interrupt tests in one CI run). Deliver it again, to run once the callback returns."""
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        if callable(signal.getsignal(sig)):
-            _thread.interrupt_main(sig)
-            return
+def _redeliver_interrupts(unraisable) -> None:  # noqa: ANN001 - sys.UnraisableHookArgs
+    """ctypes hands an exception raised in a callback to sys.unraisablehook, which prints and
+    drops it: a Ctrl-C (or a SIGTERM the CLI takes as one) that lands while FFmpeg logs, even on
+    the callback's first line, was lost and the run went on to exit 0. Deliver it again, to run
+    once the callback returns; anything else goes to the hook that was there before."""
+    if unraisable.exc_type is KeyboardInterrupt:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            if callable(signal.getsignal(sig)):
+                _thread.interrupt_main(sig)
+                return
+    _previous_hook(unraisable)
+
+
+_previous_hook = sys.unraisablehook
+sys.unraisablehook = _redeliver_interrupts
 
 
 def _uninstall() -> None:
