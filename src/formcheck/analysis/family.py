@@ -9,9 +9,8 @@ from how the joints move together, then for the set.
 - Standing with hips and knees both moving, hinge or squat is weighed at each rep's deepest point
   from four pieces of evidence (``HingeSquatModel``): how far the trunk tips forward, how much
   more the hips flex than the knees, how far the shins tip forward from where they stood, and how
-  deep the knees bend. A
-  rep whose evidence nearly balances is called "hinge or squat" rather than guessed; so is a set
-  whose reps disagree.
+  deep the knees bend. A rep whose evidence nearly balances is called "hinge or squat" rather than
+  guessed; so is a set whose reps disagree.
 
 ``classify_family`` is the whole-series form that live feedback uses before any rep is complete.
 """

@@ -90,20 +90,26 @@ def legs_alternate(knee_deg: np.ndarray, still_range_deg: float) -> bool:
     return float(np.corrcoef(left, right)[0, 1]) < ALTERNATE_CORR
 
 
-def working_knees(knee_deg: np.ndarray, still_range_deg: float) -> np.ndarray:
-    """(n, 2) -> (n,): the knee flexion that drives the set. Both legs' mean, unless one leg works
-    and the other stands still (a standing leg curl): then the working leg alone, so its range is
-    not halved and the still leg drifting in and out of view does not make the signal jump; or
-    unless the legs take turns: then the more bent knee, so each leg's curl is a whole rep."""
+def knee_drive(knee_deg: np.ndarray, still_range_deg: float) -> tuple[np.ndarray, bool]:
+    """(n, 2) -> (n,): the knee flexion that drives the set, and whether the legs work one at a
+    time. Both legs' mean, unless one leg works and the other stands still (a standing leg curl):
+    then the working leg alone, so its range is not halved and the still leg drifting in and out
+    of view does not make the signal jump; or unless the legs take turns: then the more bent knee,
+    so each leg's curl is a whole rep."""
     side = working_knee_side(knee_deg, still_range_deg)
     if side is not None:
-        return knee_deg[:, side].copy()
+        return knee_deg[:, side].copy(), True
     if legs_alternate(knee_deg, still_range_deg):
         out = np.full(len(knee_deg), np.nan)
         seen = np.isfinite(knee_deg).any(axis=1)
         out[seen] = np.nanmax(knee_deg[seen], axis=1)
-        return out
-    return both_sides(knee_deg)
+        return out, True
+    return both_sides(knee_deg), False
+
+
+def working_knees(knee_deg: np.ndarray, still_range_deg: float) -> np.ndarray:
+    """The driving knee flexion of :func:`knee_drive` alone."""
+    return knee_drive(knee_deg, still_range_deg)[0]
 
 
 def driving_signal(
@@ -157,9 +163,7 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
     m = smooth_measures(raw, cfg.smooth)
     t = m.t_s
     hip_mean = both_sides(m.hip_deg.values)
-    knee_mean = working_knees(m.knee_deg.values, cfg.reps.min_range_deg)
-    one_leg = working_knee_side(m.knee_deg.values, cfg.reps.min_range_deg) is not None or legs_alternate(
-        m.knee_deg.values, cfg.reps.min_range_deg)
+    knee_mean, one_leg = knee_drive(m.knee_deg.values, cfg.reps.min_range_deg)
     posture = set_posture(pose.world_m, hip_mean)
     warnings = list(pose.notes)
 

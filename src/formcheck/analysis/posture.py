@@ -15,6 +15,7 @@ import numpy as np
 
 from formcheck import skeleton as sk
 from formcheck.analysis.angles import angle_between_deg
+from formcheck.analysis.measures import trunk_lean_deg
 
 POSTURES = ("standing", "kneeling", "seated", "prone", "supine")
 LYING_TRUNK_DEG = 60.0  # trunk this far from vertical with the hips near straight: lying
@@ -50,8 +51,7 @@ def chest_down(world_m: np.ndarray) -> np.ndarray:
 
 def frame_postures(world_m: np.ndarray, hip_deg: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """(n,) labels (index into POSTURES, -1 unknown) and the angles they came from."""
-    hip_mid, sho_mid = world_m[:, list(sk.HIP)].mean(axis=1), world_m[:, list(sk.SHOULDER)].mean(axis=1)
-    trunk = angle_between_deg(sho_mid - hip_mid, np.broadcast_to([0.0, -1.0, 0.0], hip_mid.shape))
+    trunk = trunk_lean_deg(world_m, world=True)
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # frames without the lifter: all-NaN rows
         thigh = np.nanmean(from_vertical_deg(world_m, sk.KNEE, sk.HIP), axis=1)
