@@ -219,9 +219,17 @@ class LegZones:
 
     seconds: dict[str, float]  # head -> s
     measured_s: float
+    # head -> (low, high) seconds the head likely got, given the angle's error at this view
+    # (analysis/zone_error.py); empty when no error model applies (then the range is the value)
+    likely_s: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def share(self, head: str) -> float:
         return self.seconds[head] / self.measured_s if self.measured_s > 0 else float("nan")
+
+    def likely(self, head: str) -> tuple[float, float]:
+        """(low, high) seconds for ``head``: its error-bar range, or the value itself."""
+        s = self.seconds[head]
+        return self.likely_s.get(head, (s, s))
 
     @property
     def none_s(self) -> float:
@@ -232,6 +240,8 @@ class LegZones:
         return LegZones(
             {h: sum(p.seconds[h] for p in parts) for h in heads},
             sum(p.measured_s for p in parts),
+            {h: (sum(p.likely(h)[0] for p in parts), sum(p.likely(h)[1] for p in parts))
+             for h in heads} if any(p.likely_s for p in parts) else {},
         )
 
 
