@@ -149,6 +149,16 @@ class ViewEstimate:
     yaw_deg: float  # hip line's angle out of the image plane: 0 = facing camera, 90 = side-on
     facing: int  # +1 faces image right, -1 faces image left, 0 unknown (side view only)
     trust: dict[str, float]  # measure name -> 0..1, how far this view supports it
+    rear: bool = False  # the camera is behind the lifter (front and oblique views)
+
+    @property
+    def label(self) -> str:
+        """The view as a lifter reads it: "side", "front", "oblique", "rear", "rear-oblique"."""
+        if self.rear and self.view == "front":
+            return "rear"
+        if self.rear and self.view == "oblique":
+            return "rear-oblique"
+        return self.view
 
 
 @dataclass
