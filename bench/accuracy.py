@@ -1,21 +1,20 @@
 """Accuracy against ground truth: formcheck on rendered clips whose joint angles are known.
 
     python bench/accuracy.py DIR [DIR ...]          # NAME.mp4 + NAME.truth.npz + NAME.json
-    python bench/accuracy.py DIR --holdout 3,4      # fit corrections on the other body seeds,
-                                                    # score raw and corrected on seeds 3 and 4
-    python bench/accuracy.py DIR --holdout each     # leave one body out: score every body with
-                                                    # corrections fitted on all the others
-    python bench/accuracy.py DIR --print-fit        # the corrections fitted on every body
+    python bench/accuracy.py DIR --holdout 3,4      # fit the lumbar parameters on the other body
+                                                    # seeds, score on seeds 3 and 4
+    python bench/accuracy.py DIR --holdout each     # leave one body out for the lumbar flag
+    python bench/accuracy.py DIR --print-fit        # the lumbar parameters fitted on every body
     python bench/accuracy.py DIR --footage          # plus the real-footage table
 
 The first run saves NAME.pose.npz beside each clip; later runs reuse it (``--fresh`` to redo).
-Prints: knee flexion from image pixels vs world landmarks by camera yaw (the evidence for the
-coordinates measures.py picks per view); per measure and yaw, frames, MAE, bias (formcheck minus
-truth) and worst case, raw and, with --holdout, corrected (``toe_feet_deg`` is the mean of both
-feet, which the toe bias is called from); per clip, reps found vs rendered, lumbar flags and the
-error of each head's zone seconds over the rendered reps; lumbar-flag recall and false flags.
-Clips come from tools/synth/render_set.py. Corrections and lumbar parameters are fitted only on
-bodies that are not scored.
+Prints: knee flexion from image pixels vs world landmarks by camera yaw (raw landmarks); per
+measure and yaw, frames, MAE, bias (formcheck minus truth) and worst case with the shipped angle
+model (``toe_feet_deg`` is the mean of both feet, which the toe bias is called from); per clip,
+reps found vs rendered, lumbar flags and the error of each head's zone seconds over the rendered
+reps; lumbar-flag recall and false flags. Clips come from tools/synth/render_set.py. The angle
+model is fitted and scored held out by body in bench/angles.py (score it there: the shipped model
+saw every body); the lumbar parameters here are fitted only on bodies that are not scored.
 """
 
 from __future__ import annotations
@@ -36,15 +35,12 @@ from formcheck.analysis.pipeline import analyze_pose
 from formcheck.analysis.smoothing import mean_present
 from formcheck.analysis.zones import zone_seconds
 from formcheck.api import estimate_pose
-from formcheck.config import ZONES, Config, LinearCorrection
+from formcheck.config import ZONES, Config
 from formcheck.io.landmarks import load_pose, save_pose
 from formcheck.types import Report
 
 FAMILY = {"rdl": "hinge", "squat": "squat", "nordic": "knee_flexion", "leg_curl_prone": "knee_flexion"}
 MEASURES = ("knee_deg", "hip_deg", "toe_deg", "toe_feet_deg")
-FITTED = ("knee_deg", "hip_deg")  # toe: per-foot errors are mostly the yaw estimate, see toe.py
-# fitted but not shipped (config.CORRECTIONS): on bodies left out it made things worse
-NOT_FITTED = {("knee_deg", "oblique")}
 
 
 def square_yaw(yaw_deg: float) -> int:
@@ -65,11 +61,9 @@ def load_clip(mp4: Path, fresh: bool) -> tuple[dict, dict, object]:
     return meta, truth, load_pose(pose_path)
 
 
-def analyse(pose, meta: dict, corrections: dict, lumbar: dict | None = None) -> Report:
-    """formcheck's analysis with the given corrections (and lumbar-extension parameters, else the
-    shipped ones)."""
+def analyse(pose, meta: dict, lumbar: dict | None = None) -> Report:
+    """formcheck's analysis with the given lumbar-extension parameters (else the shipped ones)."""
     cfg = Config()
-    cfg = replace(cfg, measure=replace(cfg.measure, corrections=corrections))
     if lumbar:
         cfg = replace(cfg, score=replace(cfg.score, **lumbar))
     return analyze_pose(pose, cfg, exercise=FAMILY.get(meta.get("exercise", "")))
@@ -88,9 +82,9 @@ def bend_and_hip(report: Report) -> tuple[np.ndarray, np.ndarray]:
     return arch, mean_present(report.measures.hip_deg.values, axis=1)
 
 
-def fit_lumbar(clips: list, corrections: dict, exclude: set[int]) -> dict:
+def fit_lumbar(clips: list, exclude: set[int]) -> dict:
     """Neutral-back drift (slope, offset) and flag threshold from the bodies not in ``exclude``,
-    on hip angles measured with ``corrections`` (as formcheck will measure them): the drift is a
+    on hip angles as formcheck measures them: the drift is a
     line through (hip, bend past standing) on neutral backs, the threshold the midpoint between
     the most-arched neutral rep and the least-arched arched rep."""
     min_hip = Config().score.lumbar_min_hip_deg
@@ -98,7 +92,7 @@ def fit_lumbar(clips: list, corrections: dict, exclude: set[int]) -> dict:
     for meta, _truth, pose, _name in clips:
         if int(meta.get("body_seed", 0)) in exclude or not is_lumbar_clip(meta):
             continue
-        report = analyse(pose, meta, corrections)
+        report = analyse(pose, meta)
         arch, hip = bend_and_hip(report)
         sets.append((meta.get("back", "neutral"), arch, hip, [s.rep for s in report.reps]))
         if meta.get("back", "neutral") == "neutral":
@@ -120,30 +114,37 @@ def fit_lumbar(clips: list, corrections: dict, exclude: set[int]) -> dict:
 
 
 # Truth the views can see: hinge and knee angles in the sagittal plane, as docs/DOMAIN.md defines them;
-# render_set.py also stores the raw 3-D angles. Hip flexion counts from standing tall (DOMAIN: 0 =
-# standing tall): the rig's rest posture already reads 5-8 deg of sagittal "flexion" between its
-# shoulder, hip and knee joint centres, so each body's rest value (``hip_rest_deg``, taken from the
-# first frame of its sets that start at rest, i.e. all but the seated curl) is taken off.
+# render_set.py also stores the raw 3-D angles. Both count from standing tall (DOMAIN: 0 = straight
+# knee, standing tall): the rig's rest posture already reads 5-8 deg of sagittal hip "flexion" and
+# 8-10 deg of knee "flexion" between its joint centres (bone heads), so each body's rest values
+# (``hip_rest_deg`` from the first frame of its sets that start at rest, i.e. all but the seated
+# curl; ``knee_rest_deg`` from its sets that start standing straight) are taken off.
 STARTS_SEATED = {"leg_curl_seated"}
+STARTS_STRAIGHT = {"rdl", "deadlift", "squat"}
 TRUTH_KEY = {"knee_deg": "knee_sag_deg", "hip_deg": "hip_sag_deg", "toe_deg": "toe_heel_deg"}
+REST_KEY = {"knee_deg": "knee_rest_deg", "hip_deg": "hip_rest_deg"}
 
 
 def truth_of(truth: dict, name: str) -> np.ndarray | None:
     want = truth.get(TRUTH_KEY[name], truth.get(name))
-    if name == "hip_deg" and want is not None:
-        want = np.asarray(want, dtype=float) - truth.get("hip_rest_deg", np.nan)
+    if name in REST_KEY and want is not None:
+        want = np.asarray(want, dtype=float) - truth.get(REST_KEY[name], np.nan)
     return want
 
 
 def set_hip_rest(clips: list) -> None:
-    """Store each body's rest-posture sagittal hip angle (per leg) in its clips' truth."""
-    rest = defaultdict(list)
+    """Store each body's rest-posture sagittal hip and knee angles (per leg) in its clips' truth."""
+    rest = defaultdict(lambda: defaultdict(list))
     for meta, truth, _pose, _name in clips:
+        body = int(meta.get("body_seed", 0))
         if meta.get("exercise") not in STARTS_SEATED and "hip_sag_deg" in truth:
-            rest[int(meta.get("body_seed", 0))].append(truth["hip_sag_deg"][0])
+            rest[body]["hip_rest_deg"].append(truth["hip_sag_deg"][0])
+        if meta.get("exercise") in STARTS_STRAIGHT and "knee_sag_deg" in truth:
+            rest[body]["knee_rest_deg"].append(truth["knee_sag_deg"][0])
     for meta, truth, _pose, _name in clips:
-        values = rest.get(int(meta.get("body_seed", 0)))
-        truth["hip_rest_deg"] = np.mean(values, axis=0) if values else np.full(2, np.nan)
+        values = rest[int(meta.get("body_seed", 0))]
+        for key in REST_KEY.values():
+            truth[key] = np.mean(values[key], axis=0) if values[key] else np.full(2, np.nan)
 
 
 def pairs(report: Report, truth: dict, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -162,19 +163,6 @@ def pairs(report: Report, truth: dict, name: str) -> tuple[np.ndarray, np.ndarra
     g, w = got[:n].ravel(), np.asarray(want[:n], dtype=float).ravel()
     ok = np.isfinite(g) & np.isfinite(w)
     return g[ok], w[ok]
-
-
-SLOPE_MIN_RANGE_DEG = 40.0  # fit a slope only on truth spanning this much; else an offset alone
-
-
-def fit(raw: np.ndarray, truth: np.ndarray) -> LinearCorrection:
-    """Least-squares ``truth ~ offset + slope * raw``. A slope fitted over a narrow range (an RDL's
-    knee moves 8-21 deg) would be extrapolated to leg curls and Nordics, so there only the offset
-    is fitted."""
-    if np.ptp(truth) < SLOPE_MIN_RANGE_DEG:
-        return LinearCorrection(offset_deg=float(np.mean(truth - raw)), slope=1.0)
-    slope, offset = np.polyfit(raw, truth, 1)
-    return LinearCorrection(offset_deg=float(offset), slope=float(slope))
 
 
 def coordinates_table(clips: list) -> None:
@@ -213,24 +201,6 @@ def table(title: str, errs: dict) -> None:
                   f"{np.max(np.abs(e)):.1f} |")
 
 
-def fit_corrections(clips: list, reports: list, exclude: set[int]) -> dict:
-    """(measure, view) -> LinearCorrection fitted on every clip whose body is not in ``exclude``."""
-    train = defaultdict(lambda: ([], []))
-    for (meta, truth, _pose, _name), r in zip(clips, reports):
-        if int(meta.get("body_seed", 0)) in exclude:
-            continue
-        for m in FITTED:
-            g, w = pairs(r, truth, m)
-            train[(m, r.view.view)][0].append(g)
-            train[(m, r.view.view)][1].append(w)
-    corrections = {}
-    for key, (g, w) in train.items():
-        g, w = np.concatenate(g), np.concatenate(w)
-        if g.size > 30 and key not in NOT_FITTED:
-            corrections[key] = fit(g, w)
-    return corrections
-
-
 def lumbar_counts(report: Report, truth: dict) -> tuple[int, int]:
     """(reps flagged for lumbar extension, reps scored) on a hinge clip."""
     flagged = {f.rep for f in report.faults if f.kind == "lumbar_extension"}
@@ -264,13 +234,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("dirs", nargs="+", type=Path)
     ap.add_argument("--holdout", default="",
-                    help="body seeds to score, the others being for fitting; 'each' scores every "
-                         "body with corrections fitted on all the other bodies")
+                    help="body seeds to score the lumbar flag on, the others being for fitting it; "
+                         "'each' scores every body with parameters fitted on all the other bodies")
     ap.add_argument("--fresh", action="store_true", help="re-run the pose model")
     ap.add_argument("--footage", action="store_true",
                     help="also print the real-footage table (reps, family, flags) from stored poses")
     ap.add_argument("--print-fit", action="store_true",
-                    help="print corrections fitted on every body (for config.CORRECTIONS)")
+                    help="print the lumbar parameters fitted on every body (for ScoreConfig)")
     args = ap.parse_args()
     clips = [load_clip(p, args.fresh) + (p.name,) for d in args.dirs for p in sorted(d.glob("*.mp4"))
              if p.with_suffix(".truth.npz").is_file()]
@@ -283,72 +253,58 @@ def main() -> None:
     else:
         folds = []
 
-    raw_reports = [analyse(pose, meta, {}) for meta, _truth, pose, _name in clips]
-    scored = {}  # clip index -> corrected report, each scored with a fit that never saw its body
+    reports = [analyse(pose, meta) for meta, _truth, pose, _name in clips]
+    held_out = {}  # clip index -> report with lumbar parameters fitted without its body
     for held in folds:
-        corrections = fit_corrections(clips, raw_reports, held)
-        lumbar = fit_lumbar(clips, corrections, held)
-        print(f"fitted without body seeds {sorted(held)}:")
-        for (m, view), c in sorted(corrections.items()):
-            print(f"    ({m!r}, {view!r}): offset {c.offset_deg:+.2f} deg, slope {c.slope:.4f}")
-        print("    lumbar: " + ", ".join(f"{k} {v:+.3f}" for k, v in lumbar.items()))
+        lumbar = fit_lumbar(clips, held)
+        print(f"lumbar fitted without body seeds {sorted(held)}: "
+              + ", ".join(f"{k} {v:+.3f}" for k, v in lumbar.items()))
         for i, (meta, _truth, pose, _name) in enumerate(clips):
             if int(meta.get("body_seed", 0)) in held:
-                scored[i] = analyse(pose, meta, corrections, lumbar)
+                held_out[i] = analyse(pose, meta, lumbar)
     if args.print_fit:
-        print("fitted on every body (for config.CORRECTIONS and ScoreConfig):")
-        for (m, view), c in sorted(fit_corrections(clips, raw_reports, set()).items()):
-            print(f"    ({m!r}, {view!r}): LinearCorrection(offset_deg={c.offset_deg:.2f}, "
-                  f"slope={c.slope:.4f}),")
-        for k, v in fit_lumbar(clips, fit_corrections(clips, raw_reports, set()), set()).items():
+        print("fitted on every body (for ScoreConfig):")
+        for k, v in fit_lumbar(clips, set()).items():
             print(f"    {k}: float = {v:.3f}")
 
-    raw_err, cor_err = defaultdict(list), defaultdict(list)
+    err = defaultdict(list)
     rows = []
-    lumbar = defaultdict(lambda: [0, 0])  # ("raw"/"corrected", arched?) -> [flagged, reps]
-    for i, ((meta, truth, _pose, name), raw) in enumerate(zip(clips, raw_reports)):
-        if folds and i not in scored:
-            continue
-        cor = scored.get(i, raw)
+    lumbar = defaultdict(lambda: [0, 0])  # ("shipped"/"held out", arched?) -> [flagged, reps]
+    for i, ((meta, truth, _pose, name), report) in enumerate(zip(clips, reports)):
         yaw = square_yaw(float(meta.get("yaw", 90.0)))
         for m in MEASURES:
-            g, w = pairs(raw, truth, m)
-            raw_err[(m, yaw)].append(g - w)
-            g, w = pairs(cor, truth, m)
-            cor_err[(m, yaw)].append(g - w)
+            g, w = pairs(report, truth, m)
+            err[(m, yaw)].append(g - w)
         back = meta.get("back", "-")
-        flagged, n_reps = lumbar_counts(cor, truth)
+        flagged, n_reps = lumbar_counts(report, truth)
         if is_lumbar_clip(meta):
-            for label, rep in (("raw", raw), ("corrected", cor)):
-                f, nr = lumbar_counts(rep, truth)
-                lumbar[(label, back == "arched")][0] += f
-                lumbar[(label, back == "arched")][1] += nr
-        rows.append((name, int(meta.get("body_seed", 0)), yaw, len(raw.reps), len(cor.reps), n_reps,
-                     back, flagged, *zone_errors_and_shares(raw, truth), *zone_errors_and_shares(cor, truth)))
+            for label, rep in (("shipped", report), ("held out", held_out.get(i))):
+                if rep is not None:
+                    f, nr = lumbar_counts(rep, truth)
+                    lumbar[(label, back == "arched")][0] += f
+                    lumbar[(label, back == "arched")][1] += nr
+        rows.append((name, int(meta.get("body_seed", 0)), yaw, len(report.reps), n_reps, back, flagged,
+                     *zone_errors_and_shares(report, truth)))
 
-    coordinates_table([c for i, c in enumerate(clips) if not folds or i in scored])
-    table("Raw (no corrections)", raw_err)
-    if folds:
-        table("Corrected, each clip scored with a fit that never saw its body", cor_err)
-    print("\n| clip | body | yaw | reps raw / corrected / rendered | back | reps flagged (lumbar) | "
-          "zone-seconds error raw (median, worst) | corrected |")
-    print("|---|---|---|---|---|---|---|---|")
-    for name, seed, yaw, r_raw, r_cor, want, back, flagged, z_raw, _s_raw, z_cor, _s_cor in rows:
-        zs = [f"{np.median(z):.0%}, {np.max(z):.0%}" if z else "-" for z in (z_raw, z_cor)]
-        print(f"| {name} | {seed} | {yaw} | {r_raw} / {r_cor} / {want} | {back} | {flagged} | "
-              f"{zs[0]} | {zs[1]} |")
-    for label in ("raw", "corrected"):
-        z = [e for row in rows for e in row[8 if label == "raw" else 10]]
-        sh = [e for row in rows for e in row[9 if label == "raw" else 11]]
-        if z:
-            print(f"\nzone seconds, {label}: median error {np.median(z):.0%}, "
-                  f"{np.mean(np.asarray(z) <= 0.10):.0%} of head-leg totals within 10%; "
-                  f"as a share of the measured time: median {np.median(sh):.1%}, worst {np.max(sh):.1%}")
-    for label, what in (("raw", "shipped parameters, fitted on every body"),
-                        ("corrected", "parameters fitted without the scored body")):
+    coordinates_table(clips)
+    table("Shipped angle model (it saw every body: bench/angles.py scores held out)", err)
+    print("\n| clip | body | yaw | reps found / rendered | back | reps flagged (lumbar) | "
+          "zone-seconds error (median, worst) |")
+    print("|---|---|---|---|---|---|---|")
+    for name, seed, yaw, found, want, back, flagged, z, _s in rows:
+        zs = f"{np.median(z):.0%}, {np.max(z):.0%}" if z else "-"
+        print(f"| {name} | {seed} | {yaw} | {found} / {want} | {back} | {flagged} | {zs} |")
+    z = [e for row in rows for e in row[7]]
+    sh = [e for row in rows for e in row[8]]
+    if z:
+        print(f"\nzone seconds: median error {np.median(z):.0%}, "
+              f"{np.mean(np.asarray(z) <= 0.10):.0%} of head-leg totals within 10%; "
+              f"as a share of the measured time: median {np.median(sh):.1%}, worst {np.max(sh):.1%}")
+    for label, what in (("shipped", "shipped parameters, fitted on every body"),
+                        ("held out", "parameters fitted without the scored body")):
         hit, n_arched = lumbar[(label, True)]
         false, n_other = lumbar[(label, False)]
-        if (n_arched or n_other) and (label == "raw" or folds):
+        if n_arched or n_other:
             print(f"lumbar flags ({what}): recall {hit}/{n_arched} arched reps, false flags "
                   f"{false}/{n_other} neutral or rounded reps (side-view soft-knee RDLs)")
     if args.footage:

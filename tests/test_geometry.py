@@ -8,12 +8,12 @@ import pytest
 from formcheck.analysis.angles import flexion_deg, joint_angle_deg, signed_angle_from_plane_deg
 from formcheck.analysis.measures import compute_measures
 from formcheck.analysis.view import estimate_view
-from formcheck.config import CORRECTIONS, MeasureConfig
+from formcheck.config import AngleModel, AngleWeights, MeasureConfig
 from formcheck.pose.mediapipe_pose import normalised_to_px
 from formcheck.types import NO_PERSON, NOT_VISIBLE, WRONG_VIEW
 from synthetic import side_view_pose
 
-RAW = MeasureConfig(corrections={})  # the geometry alone, without the fitted corrections
+RAW = MeasureConfig(angle_model=None)  # the geometry alone, without the fitted angle model
 
 
 def test_joint_angle_right_angle_and_straight() -> None:
@@ -64,15 +64,17 @@ def test_side_view_measures_match_construction(facing: int, knee: float, hip: fl
     assert np.all(m.toe_deg.reason == WRONG_VIEW)
 
 
-def test_default_config_corrects_side_view_knee_and_hip() -> None:
-    """config.CORRECTIONS (fitted on rendered bodies) applies on top of the raw geometry."""
+def test_angle_model_weighs_the_candidates_of_its_view_bin() -> None:
+    """The model's weights for (measure, view bin) apply to that measure's candidate readings; a
+    measure without weights for the bin reads the hybrid candidate (exact on a synthetic body)."""
     t = np.arange(5) / 30.0
     pose = side_view_pose(t, np.full(5, 60.0), np.full(5, 60.0))
-    m = compute_measures(pose, MeasureConfig())
-    knee, hip = CORRECTIONS[("knee_deg", "side")], CORRECTIONS[("hip_deg", "side")]
-    np.testing.assert_allclose(m.knee_deg.values, knee.offset_deg + knee.slope * 60.0, atol=1e-3)
-    np.testing.assert_allclose(m.hip_deg.values, hip.offset_deg + hip.slope * 60.0, atol=1e-3)
-    assert not np.allclose(m.knee_deg.values, 60.0, atol=0.5)
+    model = AngleModel(weights={("knee_deg", "side"): AngleWeights(3.0, (0.5, 0.0, 0.5, 0.0)),
+                                ("knee_deg", "front"): AngleWeights(50.0, (1.0, 0.0, 0.0, 0.0))})
+    m = compute_measures(pose, MeasureConfig(angle_model=model))
+    assert m.view.view == "side"
+    np.testing.assert_allclose(m.knee_deg.values, 3.0 + 0.5 * 60.0 + 0.5 * 60.0, atol=1e-3)
+    np.testing.assert_allclose(m.hip_deg.values, 60.0, atol=1e-3)
 
 
 def test_missing_person_and_hidden_joint_are_nan_with_reason() -> None:
@@ -120,17 +122,3 @@ def test_toe_rotation_sign_and_size_from_front(left: float, right: float) -> Non
     assert m.view.view == "front"
     np.testing.assert_allclose(m.toe_deg.values[:, 0], left, atol=1.0)
     np.testing.assert_allclose(m.toe_deg.values[:, 1], right, atol=1.0)
-
-
-def test_corrections_apply_only_to_their_measure_and_view() -> None:
-    from formcheck.config import LinearCorrection
-
-    t = np.arange(3) / 30.0
-    pose = side_view_pose(t, np.full(3, 40.0), np.full(3, 80.0))
-    cfg = MeasureConfig(corrections={
-        ("knee_deg", "side"): LinearCorrection(offset_deg=2.0, slope=1.1),
-        ("knee_deg", "front"): LinearCorrection(offset_deg=50.0),
-    })
-    m = compute_measures(pose, cfg)
-    np.testing.assert_allclose(m.knee_deg.values, 2.0 + 1.1 * 40.0, atol=1e-3)
-    np.testing.assert_allclose(m.hip_deg.values, 80.0, atol=1e-3)

@@ -17,8 +17,8 @@ from formcheck.report.json_report import to_dict
 from synthetic import rep_curve, side_view_pose
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
-# synthetic lifters have exact angles: analyse them without the corrections fitted to MediaPipe
-RAW = Config(measure=MeasureConfig(corrections={}))
+# synthetic lifters have exact angles: analyse them without the angle model fitted to MediaPipe
+RAW = Config(measure=MeasureConfig(angle_model=None))
 
 
 def _set(knee_lo, knee_hi, hip_lo, hip_hi, n_reps=5, fps=30.0):

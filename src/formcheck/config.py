@@ -93,28 +93,74 @@ class TrackConfig:
 
 
 @dataclass(frozen=True)
-class LinearCorrection:
-    """Maps a raw measure onto truth: ``offset_deg + slope * raw``. Fitted on rendered bodies
-    with known angles (bench/accuracy.py --fit), never on the bodies it is scored on."""
+class ViewBin:
+    """A range of camera views the angle model weighs alike: the hips' estimated yaw out of the
+    image plane in [lo_deg, hi_deg) (0 = square to the camera, 90 = side-on), and whether the
+    camera is behind the lifter (None: either; side-on it cannot be told and does not matter)."""
 
-    offset_deg: float = 0.0
-    slope: float = 1.0
+    name: str
+    lo_deg: float
+    hi_deg: float
+    rear: bool | None = None
 
-    def apply(self, raw_deg):  # noqa: ANN001, ANN201 - floats or arrays alike
-        return self.offset_deg + self.slope * raw_deg
+    def holds(self, yaw_deg: float, rear: bool) -> bool:
+        return self.lo_deg <= yaw_deg < self.hi_deg and (self.rear is None or self.rear == rear)
 
 
-# (measure, view) -> correction; measures and views absent here are used raw. Fitted by
-# `bench/accuracy.py DIR --print-fit` on 58 rendered sets of 7 bodies; each one lowered the error
-# on bodies left out of its fit (`--holdout each`). Oblique knee flexion is left raw: its fit did
-# not (5.4 -> 5.5 deg MAE at 60 deg of yaw).
-CORRECTIONS: dict[tuple[str, str], LinearCorrection] = {
-    ("knee_deg", "side"): LinearCorrection(offset_deg=1.75, slope=1.0270),
-    ("knee_deg", "front"): LinearCorrection(offset_deg=-14.20, slope=1.1093),
-    ("hip_deg", "side"): LinearCorrection(offset_deg=-1.51, slope=1.0153),
-    ("hip_deg", "oblique"): LinearCorrection(offset_deg=-10.99, slope=1.1459),
-    ("hip_deg", "front"): LinearCorrection(offset_deg=-11.46, slope=1.0161),
-}
+VIEW_BINS: tuple[ViewBin, ...] = (
+    ViewBin("front", 0.0, 20.0, False),
+    ViewBin("oblique-30", 20.0, 40.0, False),
+    ViewBin("oblique-45", 40.0, 55.0, False),
+    ViewBin("oblique-60", 55.0, 72.0, False),
+    ViewBin("rear", 0.0, 20.0, True),
+    ViewBin("rear-oblique-30", 20.0, 40.0, True),
+    ViewBin("rear-oblique-60", 40.0, 72.0, True),
+    ViewBin("side", 72.0, 90.01, None),
+)
+
+
+@dataclass(frozen=True)
+class AngleWeights:
+    """One measure's reading at one view: ``offset_deg + sum(weights * candidates)``, the
+    candidates in analysis.lift.FEATURES' order (image, world, hybrid, lifted)."""
+
+    offset_deg: float
+    weights: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class AngleModel:
+    """How knee and hip flexion are read from each view (analysis/lift.py): weights per
+    (measure, view bin). A view bin missing for a measure falls back to the hybrid reading."""
+
+    bins: tuple[ViewBin, ...] = VIEW_BINS
+    weights: dict[tuple[str, str], AngleWeights] = field(default_factory=dict)
+
+    def bin_of(self, yaw_deg: float, rear: bool) -> str:
+        for b in self.bins:
+            if b.holds(yaw_deg, rear):
+                return b.name
+        return "side"
+
+
+# (measure, view bin) -> weights, fitted by `bench/angles.py --print-config` (see there for how)
+ANGLE_MODEL = AngleModel(weights={})
+
+
+@dataclass(frozen=True)
+class ErrorBand:
+    """The knee angle's error at one view over one range of measured angles: the median of held-out
+    sets' mean errors (measured minus true) and the 90th percentile of their size about it."""
+
+    lo_deg: float
+    hi_deg: float
+    bias_deg: float
+    spread_deg: float
+
+
+# view bin -> knee error bands, from `bench/angles.py --print-config`: each rendered set's error
+# measured with a model fitted without its body, per leg and band of measured angle
+KNEE_ERRORS: dict[str, tuple[ErrorBand, ...]] = {}
 
 
 @dataclass(frozen=True)
@@ -126,9 +172,22 @@ class MeasureConfig:
     # rendered sets it held to 2-4 deg (mean of both feet) up to 30 deg of yaw, but at 60 deg it
     # read feet turned 20 deg in or out as 8-13 deg: past this yaw it is not reported.
     toe_max_yaw_deg: float = 40.0
-    corrections: dict[tuple[str, str], LinearCorrection] = field(
-        default_factory=lambda: dict(CORRECTIONS)
-    )
+    # The hips' yaw out of the image plane (analysis/view.py) from the world landmarks' depth and
+    # from the hip and shoulder lines' width in the image: offset, world weight, image weight, for
+    # cameras in front of the lifter and behind (where MediaPipe's depth reads rear-oblique cameras
+    # 15-25 deg too side-on). Fitted on the rendered cameras' yaw by bench/angles.py.
+    yaw_front_line: tuple[float, float, float] = (0.0, 1.0, 0.0)
+    yaw_rear_line: tuple[float, float, float] = (0.0, 1.0, 0.0)
+    angle_model: AngleModel | None = field(default_factory=lambda: ANGLE_MODEL)
+    knee_errors: dict[str, tuple[ErrorBand, ...]] = field(default_factory=lambda: dict(KNEE_ERRORS))
+    # A standing lifter's knees read 0 while they stand tall (analysis/standing.py): the hips within
+    # stand_hip_deg of their straightest and the trunk within stand_trunk_deg of upright, for at
+    # least stand_min_s; a median reading outside knee_zero_range_deg is not taken off.
+    zero_standing_knee: bool = True
+    stand_hip_deg: float = 10.0
+    stand_trunk_deg: float = 20.0
+    stand_min_s: float = 0.5
+    knee_zero_range_deg: tuple[float, float] = (-10.0, 25.0)
 
 
 @dataclass(frozen=True)

@@ -308,3 +308,6 @@ class Report:
     rom_signal: str = ""  # the measure reps were segmented on ("hip_deg" or "knee_deg")
     family_alternative: str | None = None  # "hinge or squat": the family the evidence equally supports
     posture: str | None = None  # what the body rests on (analysis/posture.py)
+    # (2,) each knee's reading while standing tall, taken off as its zero (analysis/standing.py);
+    # NaN where none was taken
+    knee_zero_deg: np.ndarray = field(default_factory=lambda: np.full(2, np.nan))

@@ -23,8 +23,9 @@ from formcheck.analysis.cues import CueLimiter, Hold, ZoneWatcher
 from formcheck.analysis.family import classify_family
 from formcheck.analysis.faults import arched, baseline_deg, lumbar_extension_deg, squat_like
 from formcheck.analysis.frame_view import FrameView
+from formcheck.analysis.lift import SegmentLengths
 from formcheck.analysis.live_pose import Growing, LifterPicker, LiftersPose
-from formcheck.analysis.measures import compute_measures
+from formcheck.analysis.measures import compute_measures, measured_lengths
 from formcheck.analysis.one_euro import OneEuroFilter
 from formcheck.analysis.pipeline import (
     analyze_pose,
@@ -98,6 +99,7 @@ class LiveAnalyzer:
         self.knee_drive = Growing((), np.float64)  # the knee flexion that drives the set
         self.lumbar_ext = Growing((), np.float64)
         self.view = ViewEstimate("unknown", float("nan"), 0, {})
+        self.lengths: SegmentLengths | None = None  # the lifter's proportions (analysis/lift.py)
         self.family = exercise
         self.family_locked = exercise is not None
         self.knee_side: int | None = None
@@ -195,7 +197,7 @@ class LiveAnalyzer:
     def _measure_last(self, t_s: float) -> dict[str, np.ndarray]:
         """Raw measures of the newest frame, computed over the last ``window_s`` of frames."""
         i0 = self.pose.index_at(t_s - self.cfg.live.window_s)
-        m = compute_measures(self.pose.sequence(i0), self.cfg.measure, self._usable_view())
+        m = compute_measures(self.pose.sequence(i0), self.cfg.measure, self._usable_view(), self.lengths)
         return {
             "knee": m.knee_deg.values[-1], "hip": m.hip_deg.values[-1], "toe": m.toe_deg.values[-1],
             "lean": m.trunk_lean_deg.values[-1:], "arch": m.arch_deg.values[-1:],
@@ -214,6 +216,8 @@ class LiveAnalyzer:
         seq = self.pose.sequence(i0)
         if int(seq.detected.sum()) >= MIN_VIEW_FRAMES:
             self.view = estimate_view(seq, self.cfg.measure)
+            # the lifter's segment lengths over the same frames, not the last second's
+            self.lengths = measured_lengths(seq, self.cfg.measure)
 
     def _refresh_slow(self) -> None:
         """Family, working knee, rep scale and back baseline from the frames so far."""

@@ -1,12 +1,11 @@
 """Per-frame measures from a pose sequence (docs/DOMAIN.md defines each one).
 
-The view decides the coordinates: a side view uses image pixels (accurate in the image plane),
-front and oblique views use MediaPipe's 3-D world landmarks (no foreshortening, more noise).
-On rendered lifters (bench/accuracy.py), raw knee flexion read MAE 2.6 deg from pixels against
-7.0 from world side-on, 5.9 against 5.4 at 60 deg of yaw, and square to the camera pixels read
-the knee 7 deg low (foreshortened, and worse the deeper the knee bends toward the camera) while
-world read it 15 deg high, a bias config.CORRECTIONS takes out. Toe rotation always combines
-both (toe.py); the back's outline comes from the segmentation mask (outline.py).
+Knee and hip flexion are read from four candidates (analysis/lift.py: the image-plane angle,
+MediaPipe's world angle, and two 3-D angles lifted from the image with the lifter's own
+proportions), weighed per view by ``config.AngleModel`` (fitted on rendered bodies and scored on
+others, bench/angles.py). Without a model (``angle_model=None``) they are the raw geometry: image
+pixels side-on, world landmarks otherwise. Toe rotation always combines image and world (toe.py);
+the back's outline comes from the segmentation mask (outline.py).
 """
 
 from __future__ import annotations
@@ -19,10 +18,11 @@ from formcheck.analysis.angles import (
     flexion_deg,
     inclination_from_vertical_deg,
 )
+from formcheck.analysis.lift import AngleFeatures, SegmentLengths, angle_features, segment_lengths
 from formcheck.analysis.outline import back_points_px, bend_deg
 from formcheck.analysis.toe import toe_rotation_deg
 from formcheck.analysis.view import estimate_view
-from formcheck.config import MeasureConfig
+from formcheck.config import AngleModel, MeasureConfig
 from formcheck.geometry import trunk_perpendiculars
 from formcheck.types import (
     NO_MASK,
@@ -71,9 +71,17 @@ def _per_side(points: np.ndarray, vis: np.ndarray, triples: tuple) -> tuple[np.n
     return np.stack(vals, axis=1), np.stack(viss, axis=1)
 
 
+def measured_lengths(pose: PoseSequence, cfg: MeasureConfig) -> SegmentLengths:
+    """The lifter's segment lengths across the image (analysis/lift.py) from the frames of ``pose``."""
+    return segment_lengths(pose.xy_px, pose.world_m, pose.detected[:, None] & (pose.visibility >= cfg.min_visibility))
+
+
 def compute_measures(
-    pose: PoseSequence, cfg: MeasureConfig, view: ViewEstimate | None = None
+    pose: PoseSequence, cfg: MeasureConfig, view: ViewEstimate | None = None,
+    lengths: SegmentLengths | None = None,
 ) -> Measures:
+    """Every per-frame measure of ``pose``. ``lengths``: the lifter's segment lengths when
+    ``pose`` is too short to show them (live passes them from the last ``view_window_s``)."""
     view = view or estimate_view(pose, cfg)
     det = pose.detected
     vis = pose.visibility
@@ -85,8 +93,15 @@ def compute_measures(
     hip_triples = tuple(zip(sk.SHOULDER, sk.HIP, sk.KNEE))
     knee, knee_vis = _per_side(pts, vis, knee_triples)
     hip, hip_vis = _per_side(pts, vis, hip_triples)
-    knee = _corrected("knee_deg", knee, view.view, cfg)
-    hip = _corrected("hip_deg", hip, view.view, cfg)
+    angle_coords = coords
+    model = cfg.angle_model
+    if model is not None and view.view != "unknown":
+        seen = det[:, None] & (vis >= cfg.min_visibility)
+        knee_f, hip_f = angle_features(pose.xy_px, pose.world_m, seen, lengths)
+        where = model.bin_of(view.yaw_deg, view.rear)
+        knee = weighed("knee_deg", knee_f, where, model)
+        hip = weighed("hip_deg", hip_f, where, model)
+        angle_coords = "image+world"
 
     # toe rotation: the foot's sideways swing in the image, scaled by world lengths (toe.py)
     toe_vis = np.stack(
@@ -110,12 +125,11 @@ def compute_measures(
     no_mask = (arch_ch.reason == NOT_VISIBLE) & (trunk_vis >= cfg.min_visibility)
     arch_ch.reason[no_mask] = NO_MASK
 
-    toe = _corrected("toe_deg", toe, view.view, cfg)
     t = view.trust
     return Measures(
         t_s=pose.t_s.copy(),
-        knee_deg=_channel(knee, knee_vis, det, t["knee_deg"], coords, cfg),
-        hip_deg=_channel(hip, hip_vis, det, t["hip_deg"], coords, cfg),
+        knee_deg=_channel(knee, knee_vis, det, t["knee_deg"], angle_coords, cfg),
+        hip_deg=_channel(hip, hip_vis, det, t["hip_deg"], angle_coords, cfg),
         toe_deg=_channel(toe, toe_vis, det, t["toe_deg"], "image+world", cfg),
         trunk_lean_deg=_channel(lean, trunk_vis, det, t["trunk_lean_deg"], coords, cfg),
         arch_deg=arch_ch,
@@ -123,9 +137,15 @@ def compute_measures(
     )
 
 
-def _corrected(name: str, raw: np.ndarray, view: str, cfg: MeasureConfig) -> np.ndarray:
-    corr = cfg.corrections.get((name, view))
-    return raw if corr is None else corr.apply(raw)
+def weighed(name: str, features: AngleFeatures, view_bin: str, model: AngleModel) -> np.ndarray:
+    """(n, 2) the model's reading of measure ``name`` at ``view_bin``: its weighted candidates
+    (the hybrid reading where the model has no weights for the bin)."""
+    w = model.weights.get((name, view_bin))
+    if w is None:
+        return features.hybrid
+    stack = features.stack()
+    used = np.asarray(w.weights) != 0  # a candidate the view does not use cannot blank a frame
+    return w.offset_deg + stack[..., used] @ np.asarray(w.weights)[used]
 
 
 def trunk_lean_deg(points: np.ndarray, world: bool) -> np.ndarray:

@@ -35,10 +35,12 @@ from formcheck.analysis.reps import (
     segment_reps,
 )
 from formcheck.analysis.smoothing import mean_present, smooth_measures
+from formcheck.analysis.standing import knee_zero_deg, standing_frames
 from formcheck.analysis.tracking import TOO_SMALL
 from formcheck.analysis.view import estimate_view
+from formcheck.analysis.zone_error import likely_seconds
 from formcheck.analysis.zones import zone_seconds
-from formcheck.config import EXERCISE_FAMILIES, Config, ScoreConfig
+from formcheck.config import EXERCISE_FAMILIES, Config, ErrorBand, MeasureConfig, ScoreConfig
 from formcheck.errors import InvalidOption, NoPersonFound
 from formcheck.skeleton import MEDIAPIPE_POSE
 from formcheck.types import (
@@ -51,6 +53,7 @@ from formcheck.types import (
     Rep,
     Report,
     RepScore,
+    ViewEstimate,
 )
 from formcheck.vocab import family_name, head
 
@@ -163,8 +166,13 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
     m = smooth_measures(raw, cfg.smooth)
     t = m.t_s
     hip_mean = both_sides(m.hip_deg.values)
-    knee_mean, one_leg = knee_drive(m.knee_deg.values, cfg.reps.min_range_deg)
     posture = set_posture(pose.world_m, hip_mean)
+    knee_zero = np.full(2, np.nan)
+    if posture.name == "standing" and cfg.measure.zero_standing_knee:
+        tall = standing_frames(t, hip_mean, m.trunk_lean_deg.values, cfg.measure)
+        knee_zero = knee_zero_deg(m.knee_deg.values, tall, cfg.measure)
+        m.knee_deg.values -= np.nan_to_num(knee_zero)
+    knee_mean, one_leg = knee_drive(m.knee_deg.values, cfg.reps.min_range_deg)
     warnings = list(pose.notes)
 
     # reps first, on the signal the movement's kind implies; then each rep's family
@@ -229,9 +237,10 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
         faults.extend(f for f in s.faults if f.kind != "lumbar_extension")
     faults.sort(key=lambda f: (f.start_s, f.kind))
 
-    clip_zones = tuple(_leg_zones(t, m.knee_deg.values[:, k], cfg) for k in range(2))
-    heads = [z.head for z in cfg.zones]
-    rep_zones = tuple(LegZones.total([s.zones[k] for s in scores], heads) for k in range(2))
+    bands = error_bands(view, cfg.measure)
+    clip_zones = tuple(_leg_zones(t, m.knee_deg.values[:, k], cfg, bands, [(0, n - 1)]) for k in range(2))
+    rep_spans = [(r.i_start, r.i_end) for r in reps]
+    rep_zones = tuple(_leg_zones(t, m.knee_deg.values[:, k], cfg, bands, rep_spans) for k in range(2))
     toe_bias = _set_toe_bias(m, scores, cfg)
     _coverage_warnings(m, view.view, warnings)
     warnings.extend(absence_warnings(pose.t_s, pose.detected, cfg.score))
@@ -245,7 +254,7 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
         toe_bias=toe_bias, faults=faults, verdict="", warnings=warnings,
         lumbar_baseline_deg=arch_base, lumbar_ext_deg=lumbar_ext, zone_defs=cfg.zones,
         rom_signal=rom_signal, damaged_s=pose.damaged_s, damaged_frames=pose.damaged_frames,
-        family_alternative=guess.alternative, posture=posture.name,
+        family_alternative=guess.alternative, posture=posture.name, knee_zero_deg=knee_zero,
     )
     report.verdict = verdict(report)
     return report
@@ -270,9 +279,23 @@ def away_is_eccentric(family: str | None, scale: RepScale) -> bool:
     return True
 
 
-def _leg_zones(t: np.ndarray, knee: np.ndarray, cfg: Config, i0: int = 0, i1: int | None = None) -> LegZones:
-    secs, measured = zone_seconds(t, knee, cfg.zones, i0, i1)
-    return LegZones(secs, measured)
+def error_bands(view: ViewEstimate, cfg: MeasureConfig) -> tuple[ErrorBand, ...]:
+    """The knee angle's known errors at this view (config.KNEE_ERRORS), () where none apply."""
+    if cfg.angle_model is None or view.view == "unknown":
+        return ()
+    return cfg.knee_errors.get(cfg.angle_model.bin_of(view.yaw_deg, view.rear), ())
+
+
+def _leg_zones(
+    t: np.ndarray, knee: np.ndarray, cfg: Config, bands: tuple[ErrorBand, ...], spans: list[tuple[int, int]]
+) -> LegZones:
+    """One leg's seconds per head over the sample spans (inclusive ends), with their likely ranges."""
+    secs, measured = {z.head: 0.0 for z in cfg.zones}, 0.0
+    for i0, i1 in spans:
+        part, part_measured = zone_seconds(t, knee, cfg.zones, i0, i1)
+        secs = {h: secs[h] + part[h] for h in secs}
+        measured += part_measured
+    return LegZones(secs, measured, likely_seconds(t, knee, cfg.zones, bands, spans))
 
 
 def toe_bias_word(toe_deg: float, cfg: ScoreConfig) -> str:
@@ -366,7 +389,8 @@ def _score_rep(
     return RepScore(
         rep=r, eccentric_s=ecc, concentric_s=con, knee_max_deg=knee_max,
         hip_max_deg=(peak(hip[:, 0]), peak(hip[:, 1])),
-        zones=tuple(_leg_zones(m.t_s, m.knee_deg.values[:, k], cfg, r.i_start, r.i_end) for k in range(2)),
+        zones=tuple(_leg_zones(m.t_s, m.knee_deg.values[:, k], cfg, error_bands(m.view, cfg.measure),
+                               [(r.i_start, r.i_end)]) for k in range(2)),
         toe_deg=toe_med, toe_bias=toe_bias_word(toe_mean, cfg.score), faults=tuple(rep_faults),
         family=fam.family, family_alternative=fam.alternative, family_reason=fam.reason,
         family_evidence=fam.evidence,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck import skeleton as sk
+from formcheck.analysis.lift import segment_lengths
 from formcheck.analysis.smoothing import mean_present
 from formcheck.config import MeasureConfig
 from formcheck.types import PoseSequence, ViewEstimate
@@ -12,7 +13,62 @@ from formcheck.vocab import VIEWS, view_trust
 
 # How far each measure can be trusted from each view (0..1), before landmark visibility
 # (vocab.MEASURES says why).
+MIN_LINE_FRAMES = 5  # frames showing a hip or shoulder line before its width is read
 TRUST: dict[str, dict[str, float]] = {view: view_trust(view) for view in VIEWS}
+
+
+def camera_azimuth_deg(pose: PoseSequence, min_visibility: float) -> np.ndarray:
+    """(n,) where the camera stands around the lifter, from the hip and shoulder lines of the world
+    landmarks (their mean direction): 0 = in front, +90 = at the lifter's left, -90 = at their
+    right, +-180 = behind. NaN where neither line is seen.
+
+    MediaPipe's world z grows away from the camera: a line from the right hip to the left one
+    runs along +x seen from the front, and toward the camera (-z) seen from the lifter's left.
+    """
+    parts = []
+    for left, right in (sk.HIP, sk.SHOULDER):
+        d = pose.world_m[:, left, :].astype(np.float64) - pose.world_m[:, right, :]
+        vis = np.minimum(pose.visibility[:, left], pose.visibility[:, right]) >= min_visibility
+        unit = np.where(vis, np.exp(1j * np.arctan2(-d[:, 2], d[:, 0])), np.nan)
+        parts.append(unit)
+    mean = mean_present(np.stack(parts), axis=0)
+    return np.degrees(np.angle(mean))
+
+
+def fold_azimuth(azimuth_deg: float) -> tuple[float, bool]:
+    """(yaw of the hips out of the image plane 0..90, camera behind the lifter) for an azimuth."""
+    a = abs(((azimuth_deg + 180.0) % 360.0) - 180.0)
+    return min(a, 180.0 - a), a > 90.0
+
+
+def image_yaw_deg(pose: PoseSequence, min_visibility: float) -> float:
+    """The hips' yaw out of the image plane from how wide the hip and shoulder lines look: their
+    median image width over the width they would have across the image (the world width times
+    the clip's pixels per world metre, analysis/lift.py) is the yaw's cosine. NaN if unknown.
+    Independent of MediaPipe's depth, which reads rear-oblique cameras 15-25 deg too side-on."""
+    seen = pose.detected[:, None] & (pose.visibility >= min_visibility)
+    scale = segment_lengths(pose.xy_px, pose.world_m, seen).px_per_m
+    cosines = []
+    for left, right in (sk.HIP, sk.SHOULDER):
+        ok = seen[:, left] & seen[:, right]
+        if ok.sum() < MIN_LINE_FRAMES or not np.isfinite(scale):
+            continue
+        w_px = np.median(np.linalg.norm(pose.xy_px[ok, left] - pose.xy_px[ok, right], axis=-1))
+        w_m = np.median(np.linalg.norm(pose.world_m[ok, left] - pose.world_m[ok, right], axis=-1))
+        cosines.append(w_px / (scale * w_m))
+    return float(np.degrees(np.arccos(np.clip(np.mean(cosines), 0.0, 1.0)))) if cosines else float("nan")
+
+
+def combined_yaw_deg(world_yaw_deg: float, image_yaw_deg: float, rear: bool, cfg: MeasureConfig) -> float:
+    """The yaw from both readings by the line fitted for cameras in front of or behind the lifter
+    (config.MeasureConfig.yaw_front_line / yaw_rear_line: offset, world weight, image weight); the
+    world reading alone, given both weights, when the widths are unknown. Clipped to 0..90."""
+    offset, w_world, w_image = cfg.yaw_rear_line if rear else cfg.yaw_front_line
+    if np.isfinite(image_yaw_deg):
+        yaw = offset + w_world * world_yaw_deg + w_image * image_yaw_deg
+    else:
+        yaw = offset + (w_world + w_image) * world_yaw_deg
+    return float(np.clip(yaw, 0.0, 90.0))
 
 
 def hip_yaw_deg(pose: PoseSequence, min_visibility: float) -> np.ndarray:
@@ -20,15 +76,8 @@ def hip_yaw_deg(pose: PoseSequence, min_visibility: float) -> np.ndarray:
 
     0 = the lifter squares up to (or turns their back on) the camera, 90 = side-on.
     """
-    yaws = []
-    for left, right in (sk.HIP, sk.SHOULDER):
-        d = pose.world_m[:, left, :] - pose.world_m[:, right, :]
-        vis = np.minimum(pose.visibility[:, left], pose.visibility[:, right])
-        with np.errstate(invalid="ignore"):
-            yaw = np.degrees(np.arctan2(np.abs(d[:, 2]), np.abs(d[:, 0])))
-        yaw[vis < min_visibility] = np.nan
-        yaws.append(yaw)
-    return mean_present(np.stack(yaws), axis=0)
+    a = np.abs(((camera_azimuth_deg(pose, min_visibility) + 180.0) % 360.0) - 180.0)
+    return np.minimum(a, 180.0 - a)
 
 
 def facing_sign(pose: PoseSequence, min_visibility: float) -> int:
@@ -57,11 +106,13 @@ def facing_sign(pose: PoseSequence, min_visibility: float) -> int:
 
 
 def estimate_view(pose: PoseSequence, cfg: MeasureConfig) -> ViewEstimate:
-    yaw = hip_yaw_deg(pose, cfg.min_visibility)
-    yaw = yaw[np.isfinite(yaw)]
-    if yaw.size == 0:
+    az = camera_azimuth_deg(pose, cfg.min_visibility)
+    az = az[np.isfinite(az)]
+    if az.size == 0:
         return ViewEstimate("unknown", float("nan"), 0, TRUST["unknown"])
-    med = float(np.median(yaw))
+    # the circular mean of the frames' azimuths: the camera stays put through a set
+    raw, rear = fold_azimuth(float(np.degrees(np.angle(np.mean(np.exp(1j * np.radians(az)))))))
+    med = combined_yaw_deg(raw, image_yaw_deg(pose, cfg.min_visibility), rear, cfg)
     if med >= cfg.side_view_min_yaw_deg:
         view = "side"
     elif med <= cfg.front_view_max_yaw_deg:
@@ -72,4 +123,4 @@ def estimate_view(pose: PoseSequence, cfg: MeasureConfig) -> ViewEstimate:
     trust = dict(TRUST[view])
     if med > cfg.toe_max_yaw_deg:  # too side-on to see the toes swing (config.toe_max_yaw_deg)
         trust["toe_deg"] = 0.0
-    return ViewEstimate(view, med, facing, trust)
+    return ViewEstimate(view, med, facing, trust, rear)

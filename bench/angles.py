@@ -1,0 +1,360 @@
+"""Fit and score how knee and hip flexion are read from every view, held out by body.
+
+    python bench/angles.py DIR [DIR ...]              # two folds: fit on even body seeds, score odd,
+                                                      # and the other way round; print the tables
+    python bench/angles.py DIR ... --print-config     # plus the model fitted on every body, as
+                                                      # config.py source (ANGLE_MODEL, yaw line, errors)
+    python bench/angles.py DIR --train-only MORE ...  # MORE's sets (other bodies) only ever train
+
+Clips come from tools/synth (render_suite14.sh: NAME.mp4, NAME.truth.npz, NAME.json, NAME.pose.npz);
+the pose is computed and saved beside the clip if missing. Sets with a partner in frame are left out
+of fitting (their errors are the tracking's, not the geometry's) but scored.
+
+What is fitted, on the training bodies only:
+1. the yaw lines (config.MeasureConfig.yaw_front_line / yaw_rear_line): the rendered camera's yaw
+   out of the hips' plane against the world-landmark and image-width readings (analysis/view.py);
+2. per (measure, view bin) the weights of the four candidate readings (analysis/lift.py) and an
+   offset, by least squares on every seen frame, pulled toward the hybrid reading (RIDGE);
+3. the error model (config.ANGLE_ERRORS): per view bin and knee-angle band, the spread of the
+   held-out sets' mean errors, which the zone-second ranges are drawn from.
+Scored on the held-out bodies through the whole pipeline (smoothing included): knee and hip MAE and
+p95 by the camera's true yaw, the view's yaw error, rear views found, zone seconds' error as a share
+of measured time, and how often the stated range holds the true seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from accuracy import load_clip, set_hip_rest, truth_of  # bench/, beside this script
+
+from formcheck import skeleton as sk
+from formcheck.analysis.lift import FEATURES, angle_features
+from formcheck.analysis.pipeline import analyze_pose
+from formcheck.analysis.view import combined_yaw_deg, estimate_view, fold_azimuth, image_yaw_deg
+from formcheck.analysis.zone_error import likely_seconds
+from formcheck.analysis.zones import zone_seconds
+from formcheck.config import ZONES, AngleModel, AngleWeights, Config, ErrorBand
+from formcheck.types import Report
+
+MEASURES = ("knee_deg", "hip_deg")
+TRIPLES = {"knee_deg": (sk.HIP, sk.KNEE, sk.ANKLE), "hip_deg": (sk.SHOULDER, sk.HIP, sk.KNEE)}
+RIDGE = 200.0  # per-frame weight pull toward the hybrid reading (frames count in the thousands)
+PRIOR = np.array([0.0, 0.0, 1.0, 0.0])  # FEATURES: image, world, hybrid, lifted
+MIN_FRAMES = 200  # fewer training frames in a view bin: the bin keeps the hybrid reading
+# bands of measured knee angle the error model is kept in; a (set, leg) counts in a band with at
+# least BAND_FRAMES frames there, and a view bin needs BAND_SETS of them, else all bins are pooled
+BANDS = ((-30.0, 20.0), (20.0, 45.0), (45.0, 75.0), (75.0, 100.0), (100.0, 180.0))
+BAND_FRAMES = 10
+BAND_SETS = 4
+MIN_SPREAD_DEG = 1.0
+
+
+def true_view(meta: dict) -> tuple[float, bool]:
+    return fold_azimuth(float(meta.get("yaw", 90.0)))
+
+
+def view_class(meta: dict) -> str:
+    """The issue's view classes, by the rendered camera: side (>= 75), 45-60, 30, front (< 25),
+    each split front/rear (the camera behind the lifter)."""
+    yaw, rear = true_view(meta)
+    if yaw >= 75:
+        return "side"
+    name = "front" if yaw < 25 else ("30" if yaw < 37.5 else "45-60")
+    return ("rear " if rear else "") + name
+
+
+def raw_config() -> Config:
+    cfg = Config()
+    return replace(cfg, measure=replace(cfg.measure, yaw_front_line=(0.0, 1.0, 0.0), yaw_rear_line=(0.0, 1.0, 0.0)))
+
+
+ZERO_STANDING_KNEE = True  # --no-standing-zero: score without the standing knee's zero
+CLIPS = False  # --clips: a line per scored set
+YawLines = dict[bool, tuple[float, float, float]]  # rear camera? -> (offset, world, image)
+
+
+def with_model(model: AngleModel, yaw_lines: YawLines) -> Config:
+    cfg = Config()
+    return replace(cfg, measure=replace(cfg.measure, angle_model=model, zero_standing_knee=ZERO_STANDING_KNEE,
+                                        yaw_front_line=yaw_lines[False], yaw_rear_line=yaw_lines[True]))
+
+
+class Clip:
+    """One rendered set: its truth, pose, raw view and candidate readings."""
+
+    def __init__(self, meta: dict, truth: dict, pose, name: str) -> None:
+        self.meta, self.truth, self.pose, self.name = meta, truth, pose, name
+        self.body = int(meta.get("body_seed", 0))
+        self.partner = bool(meta.get("partner"))
+        cfg = raw_config()
+        view = estimate_view(pose, cfg.measure)
+        self.raw_yaw, self.rear = view.yaw_deg, view.rear
+        self.image_yaw = image_yaw_deg(pose, cfg.measure.min_visibility)
+        self.true_yaw, self.true_rear = true_view(meta)
+        seen = pose.detected[:, None] & (pose.visibility >= cfg.measure.min_visibility)
+        knee, hip = angle_features(pose.xy_px, pose.world_m, seen)
+        self.n = min(len(pose.t_s), len(truth["t_s"]))
+        self.features = {"knee_deg": knee.stack()[: self.n], "hip_deg": hip.stack()[: self.n]}
+        self.seen = {m: np.stack([np.all(seen[: self.n, list(t)], axis=1) for t in zip(*TRIPLES[m])], 1)
+                     for m in MEASURES}
+
+    def want(self, measure: str) -> np.ndarray:
+        return np.asarray(truth_of(self.truth, measure), dtype=float)[: self.n]
+
+
+def fit_yaw(clips: list[Clip]) -> YawLines:
+    """Least-squares true yaw ~ offset + a * world yaw + b * image yaw, separately for sets whose
+    camera reads as in front and as behind (a line from the world yaw alone where too few)."""
+    lines = {}
+    for rear in (False, True):
+        use = [c for c in clips if c.rear == rear and np.isfinite(c.raw_yaw) and np.isfinite(c.image_yaw)]
+        if len(use) < 4:
+            lines[rear] = (0.0, 1.0, 0.0)
+            continue
+        a = np.array([[1.0, c.raw_yaw, c.image_yaw] for c in use])
+        coef, *_ = np.linalg.lstsq(a, np.array([c.true_yaw for c in use]), rcond=None)
+        lines[rear] = tuple(float(v) for v in coef)
+    return lines
+
+
+def fit_yaw_of(c: Clip, lines: YawLines) -> float:
+    return combined_yaw_deg(c.raw_yaw, c.image_yaw, c.rear, with_model(AngleModel(), lines).measure)
+
+
+def fit_weights(x: np.ndarray, y: np.ndarray) -> AngleWeights:
+    """truth ~ offset + x @ w with every weight >= 0 (a reading that counts against itself would
+    extrapolate wildly on a body it never saw), ridge-pulled toward PRIOR; the offset is free.
+    Four candidates: every subset is solved and the best one with no negative weight kept."""
+    n, k = x.shape
+    xm, ym = x.mean(axis=0), y.mean()
+    xc, yc = x - xm, y - ym
+    a = xc.T @ xc + RIDGE * np.eye(k) * n / 1000.0
+    b = xc.T @ yc + RIDGE * PRIOR * n / 1000.0
+    best, best_cost = np.zeros(k), np.inf
+    for mask in range(1, 2**k):
+        use = np.array([(mask >> i) & 1 for i in range(k)], dtype=bool)
+        w = np.zeros(k)
+        w[use] = np.linalg.solve(a[np.ix_(use, use)], b[use])
+        if np.any(w < 0):
+            continue
+        cost = w @ a @ w - 2 * b @ w
+        if cost < best_cost:
+            best, best_cost = w, cost
+    return AngleWeights(float(ym - xm @ best), tuple(float(v) for v in best))
+
+
+def fit_model(clips: list[Clip], yaw_lines: YawLines) -> AngleModel:
+    model = AngleModel()
+    data = defaultdict(lambda: ([], []))
+    for c in clips:
+        if c.partner:
+            continue
+        where = model.bin_of(fit_yaw_of(c, yaw_lines), c.rear)
+        for m in MEASURES:
+            x = c.features[m].reshape(-1, len(FEATURES))
+            y = c.want(m).reshape(-1)
+            ok = c.seen[m].reshape(-1) & np.all(np.isfinite(x), axis=1) & np.isfinite(y)
+            data[(m, where)][0].append(x[ok])
+            data[(m, where)][1].append(y[ok])
+    weights = {}
+    for key, (xs, ys) in data.items():
+        x, y = np.concatenate(xs), np.concatenate(ys)
+        if len(y) >= MIN_FRAMES:
+            weights[key] = fit_weights(x, y)
+    return replace(model, weights=weights)
+
+
+def errors(report: Report, clip: Clip, measure: str) -> np.ndarray:
+    got = getattr(report.measures, measure).values[: clip.n]
+    return (got - clip.want(measure)).ravel()
+
+
+def band_errors(report: Report, clip: Clip) -> dict[tuple[float, float], list[float]]:
+    """Per band of measured knee angle: each leg's mean error (measured - true) over its frames
+    in the band."""
+    got = report.measures.knee_deg.values[: clip.n]
+    err = got - clip.want("knee_deg")
+    out = defaultdict(list)
+    for lo, hi in BANDS:
+        for k in range(2):
+            inside = (got[:, k] >= lo) & (got[:, k] < hi) & np.isfinite(err[:, k])
+            if inside.sum() >= BAND_FRAMES:
+                out[(lo, hi)].append(float(np.mean(err[inside, k])))
+    return out
+
+
+def fit_errors(entries: dict[str, dict]) -> dict[str, tuple[ErrorBand, ...]]:
+    """view bin -> bands: bias = median of the sets' mean errors, spread = 90th percentile of their
+    distance from it; a bin with too few sets in a band takes the band pooled over every bin."""
+    pooled = defaultdict(list)
+    for per_band in entries.values():
+        for band, e in per_band.items():
+            pooled[band] += e
+    out = {}
+    for where in entries:
+        bands = []
+        for lo, hi in BANDS:
+            e = entries[where].get((lo, hi), [])
+            e = e if len(e) >= BAND_SETS else pooled.get((lo, hi), [])
+            if not e:
+                continue
+            bias = float(np.median(e))
+            spread = max(float(np.percentile(np.abs(np.asarray(e) - bias), 90)), MIN_SPREAD_DEG)
+            bands.append(ErrorBand(lo, hi, bias, spread))
+        out[where] = tuple(bands)
+    return out
+
+
+def range_hits(report: Report, clip: Clip, bands: tuple[ErrorBand, ...]) -> list[bool]:
+    """For each (head, leg) with true seconds in the report's reps: is the true time inside the
+    likely range drawn from ``bands``?"""
+    t = clip.truth["t_s"][: clip.n]
+    spans = [(r.rep.i_start, min(r.rep.i_end, clip.n - 1)) for r in report.reps if r.rep.i_start < clip.n]
+    hits = []
+    for k in range(2):
+        got = report.measures.knee_deg.values[: clip.n, k]
+        want = np.where(np.isfinite(got), clip.want("knee_deg")[:, k], np.nan)
+        likely = likely_seconds(t, got, ZONES, bands, spans)
+        for h, (lo, hi) in likely.items():
+            true_s = sum(zone_seconds(t, want, ZONES, a, b)[0][h] for a, b in spans)
+            if true_s > 0.3 or hi > 0.3:
+                hits.append(lo - 0.05 <= true_s <= hi + 0.05)
+    return hits
+
+
+def zone_share_error(report: Report, clip: Clip) -> list[float]:
+    """Per visible leg over the rendered reps: sum over heads of |seconds - true seconds| over the
+    measured seconds."""
+    t = clip.truth["t_s"][: clip.n]
+    in_rep = np.zeros(clip.n, bool)
+    for a, b in zip(clip.truth["rep_start_s"], clip.truth["rep_end_s"]):
+        in_rep |= (t >= a) & (t <= b)
+    out = []
+    want_knee = clip.want("knee_deg")
+    for k in range(2):
+        got = np.where(in_rep, report.measures.knee_deg.values[: clip.n, k], np.nan)
+        if np.mean(np.isfinite(got[in_rep])) < 0.5:
+            continue
+        want = np.where(np.isfinite(got), want_knee[:, k], np.nan)
+        w, measured = zone_seconds(t, want, ZONES)
+        g, _ = zone_seconds(t, got, ZONES)
+        if measured > 0:
+            out.append(sum(abs(g[h] - w[h]) for h in w) / measured)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("dirs", nargs="+", type=Path)
+    ap.add_argument("--print-config", action="store_true")
+    ap.add_argument("--train-only", nargs="*", type=Path, default=[],
+                    help="directories of sets used for fitting only, never scored (their bodies "
+                         "must differ from the scored ones)")
+    ap.add_argument("--no-standing-zero", action="store_true",
+                    help="score without taking the standing knee's reading off (analysis/standing.py)")
+    ap.add_argument("--clips", action="store_true", help="print a line per scored set")
+    args = ap.parse_args()
+    global ZERO_STANDING_KNEE, CLIPS
+    ZERO_STANDING_KNEE, CLIPS = not args.no_standing_zero, args.clips
+    loaded = [load_clip(p, False) + (p.stem,) for d in [*args.dirs, *args.train_only]
+              for p in sorted(d.glob("*.mp4")) if p.with_suffix(".truth.npz").is_file()]
+    set_hip_rest(loaded)
+    clips = [Clip(*c) for c in loaded]
+    extra = {p.stem for d in args.train_only for p in d.glob("*.mp4")}
+    scored_bodies = {c.body for c in clips if c.name not in extra}
+    if scored_bodies & {c.body for c in clips if c.name in extra}:
+        raise SystemExit("--train-only sets share bodies with the scored ones")
+    print(f"{len(clips)} sets ({len(clips) - len(extra)} scored), {len({c.body for c in clips})} bodies")
+    folds = [{b for b in scored_bodies if b % 2 == parity} for parity in (0, 1)]
+
+    errs = defaultdict(list)
+    yaw_err, rear_hits, zone_err = defaultdict(list), defaultdict(lambda: [0, 0]), defaultdict(list)
+    fold_entries = []  # per fold: view bin -> band -> held-out sets' mean errors
+    scored = []  # (fold, clip, report)
+    for f, held in enumerate(folds):
+        train = [c for c in clips if c.body not in held]
+        yaw_lines = fit_yaw(train)
+        model = fit_model(train, yaw_lines)
+        cfg = with_model(model, yaw_lines)
+        entries = defaultdict(lambda: defaultdict(list))
+        for c in clips:
+            if c.body not in held:
+                continue
+            report = analyze_pose(c.pose, cfg)
+            scored.append((f, c, report))
+            where = model.bin_of(report.view.yaw_deg, report.view.rear)
+            for band, e in band_errors(report, c).items():
+                entries[where][band] += e
+            cls = view_class(c.meta)
+            yaw_err[cls].append(report.view.yaw_deg - c.true_yaw)
+            if c.true_yaw < 70:
+                rear_hits[cls][0] += int(report.view.rear == c.true_rear)
+                rear_hits[cls][1] += 1
+            for m in MEASURES:
+                e = errors(report, c, m)
+                errs[(m, cls)].append(e[np.isfinite(e)])
+            zone_err[cls] += zone_share_error(report, c)
+            if CLIPS:
+                maes = [np.nanmean(np.abs(errors(report, c, m))) for m in MEASURES]
+                rear = ("r" if c.true_rear else " ", "r" if report.view.rear else " ")
+                print(f"  {c.name:40s} true {c.true_yaw:4.0f}{rear[0]} est {report.view.yaw_deg:4.0f}{rear[1]} "
+                      f"({where}) knee {maes[0]:5.1f} hip {maes[1]:5.1f} "
+                      f"zero {np.round(report.knee_zero_deg, 1)}")
+        fold_entries.append(entries)
+    # each fold's ranges drawn from the error model of the other fold's held-out sets
+    in_range = defaultdict(list)
+    models = [fit_errors(e) for e in fold_entries]
+    for f, c, report in scored:
+        errors_model = models[1 - f] if len(models) == 2 else models[f]
+        where = AngleModel().bin_of(report.view.yaw_deg, report.view.rear)
+        in_range[view_class(c.meta)] += range_hits(report, c, errors_model.get(where, ()))
+
+    print("\nHeld out by body (fit on even seeds, score odd, and back), whole pipeline\n")
+    print("| view (true yaw) | sets | knee MAE (p95) | hip MAE (p95) | yaw error mean abs (worst) | "
+          "rear told | zone-seconds error / measured (median) | range holds truth |")
+    print("|---|---|---|---|---|---|---|---|")
+    for cls in sorted(yaw_err):
+        cells = []
+        for m in MEASURES:
+            e = np.abs(np.concatenate(errs[(m, cls)]))
+            cells.append(f"{e.mean():.1f} ({np.percentile(e, 95):.1f})" if e.size else "-")
+        ye = np.abs(yaw_err[cls])
+        told, n = rear_hits[cls]
+        z = zone_err[cls]
+        print(f"| {cls} | {len(ye)} | {cells[0]} | {cells[1]} | {np.nanmean(ye):.1f} ({np.nanmax(ye):.1f}) | "
+              f"{f'{told}/{n}' if n else '-'} | {f'{np.median(z):.1%}' if z else '-'} | "
+              f"{f'{np.mean(in_range[cls]):.0%} of {len(in_range[cls])}' if in_range[cls] else '-'} |")
+    every = [h for v in in_range.values() for h in v]
+    print(f"\nranges holding the true seconds: {np.mean(every):.0%} of {len(every)} (head, leg, set)")
+
+    if args.print_config:
+        yaw_lines = fit_yaw(clips)
+        model = fit_model(clips, yaw_lines)
+        for rear, name in ((False, "yaw_front_line"), (True, "yaw_rear_line")):
+            print(f"{name}: tuple[float, float, float] = ({', '.join(f'{v:.3f}' for v in yaw_lines[rear])})")
+        print("ANGLE_MODEL = AngleModel(weights={")
+        for (m, b), w in sorted(model.weights.items()):
+            ws = ", ".join(f"{v:.3f}" for v in w.weights)
+            print(f"    ({m!r}, {b!r}): AngleWeights({w.offset_deg:.2f}, ({ws})),")
+        print("})")
+        print("KNEE_ERRORS = {  # from both folds' held-out sets")
+        merged = defaultdict(lambda: defaultdict(list))
+        for entries in fold_entries:
+            for where, per_band in entries.items():
+                for band, e in per_band.items():
+                    merged[where][band] += e
+        for where, bands in sorted(fit_errors(merged).items()):
+            print(f"    {where!r}: (")
+            for b in bands:
+                print(f"        ErrorBand({b.lo_deg:.0f}, {b.hi_deg:.0f}, {b.bias_deg:.1f}, {b.spread_deg:.1f}),")
+            print("    ),")
+        print("}")
+
+
+if __name__ == "__main__":
+    main()
