@@ -80,3 +80,50 @@ def rep_curve(
         seg = (t_s >= s) & (t_s <= s + down_s + up_s)
         y[seg] = np.interp(t_s[seg], knots_t, [low, high, low])
     return y
+
+
+PX_PER_M = 500.0  # the orthographic camera of squat_world's images
+
+
+def squat_world(azimuth_deg: float, knee_deg: np.ndarray) -> np.ndarray:
+    """(n, 33, 3) world landmarks (x right, y down, z away from the camera) of a lifter whose thighs
+    swing forward by ``knee_deg`` with vertical shins and an upright trunk (knee and hip flexion
+    both equal ``knee_deg``), seen from a camera ``azimuth_deg`` round from their front (+90: at
+    their left). Only the shoulders, hips, knees and ankles are placed; the rest are NaN."""
+    a = np.radians(azimuth_deg)
+    forward = np.array([-np.sin(a), 0.0, -np.cos(a)])  # toward the camera at 0, image-left at +90
+    left = np.array([np.cos(a), 0.0, -np.sin(a)])  # image-right from the front, toward the camera at +90
+    down = np.array([0.0, 1.0, 0.0])
+    n = len(knee_deg)
+    w = np.full((n, 33, 3), np.nan)
+    phi = np.radians(np.asarray(knee_deg, dtype=np.float64))[:, None]
+    for k, side in enumerate((1.0, -1.0)):
+        hip = side * 0.1 * left
+        knee = hip + 0.45 * (np.cos(phi) * down + np.sin(phi) * forward)
+        w[:, sk.HIP[k]] = hip
+        w[:, sk.KNEE[k]] = knee
+        w[:, sk.ANKLE[k]] = knee + 0.42 * down
+        w[:, sk.SHOULDER[k]] = hip - 0.5 * down  # straight above the hip: standing hip flexion 0
+    return w
+
+
+def project(world_m: np.ndarray) -> np.ndarray:
+    """Image landmarks of ``world_m`` through an orthographic camera, PX_PER_M pixels a metre."""
+    return world_m[..., :2] * PX_PER_M + 300.0
+
+
+def world_pose(t_s: np.ndarray, world_m: np.ndarray) -> PoseSequence:
+    """A PoseSequence of ``world_m`` seen through ``project``: every placed landmark fully visible."""
+    n = len(t_s)
+    seen = np.isfinite(world_m[..., 0])
+    return PoseSequence(
+        t_s=np.asarray(t_s, dtype=np.float64),
+        xy_px=project(world_m).astype(np.float32),
+        z_px=np.zeros(world_m.shape[:2], np.float32),
+        visibility=seen.astype(np.float32),
+        world_m=world_m.astype(np.float32),
+        back_offset_px=np.full((n, 9, 2), np.nan, np.float32),
+        n_people=np.ones(n, np.int16),
+        width_px=600,
+        height_px=900,
+    )

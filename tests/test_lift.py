@@ -7,34 +7,7 @@ import pytest
 
 from formcheck import skeleton as sk
 from formcheck.analysis.lift import angle_features, segment_lengths
-
-PX_PER_M = 500.0
-
-
-def squat_world(azimuth_deg: float, knee_deg: np.ndarray) -> np.ndarray:
-    """(n, 33, 3) world landmarks (x right, y down, z away from the camera) of a lifter whose thighs
-    swing forward by ``knee_deg`` with vertical shins and an upright trunk (knee and hip flexion
-    both equal ``knee_deg``), seen from a camera ``azimuth_deg`` round from their front."""
-    a = np.radians(azimuth_deg)
-    forward = np.array([np.sin(a), 0.0, -np.cos(a)])  # toward the camera at azimuth 0
-    left = np.array([np.cos(a), 0.0, np.sin(a)])  # the lifter's left is image-right from the front
-    down = np.array([0.0, 1.0, 0.0])
-    n = len(knee_deg)
-    w = np.full((n, 33, 3), np.nan)
-    phi = np.radians(knee_deg)[:, None]
-    for k, side in enumerate((1.0, -1.0)):
-        hip = side * 0.1 * left
-        knee = hip + 0.45 * (np.cos(phi) * down + np.sin(phi) * forward)
-        w[:, sk.HIP[k]] = hip
-        w[:, sk.KNEE[k]] = knee
-        w[:, sk.ANKLE[k]] = knee + 0.42 * down
-        w[:, sk.SHOULDER[k]] = hip - 0.5 * down
-    return w
-
-
-def project(w: np.ndarray) -> np.ndarray:
-    return w[..., :2] * PX_PER_M + 300.0  # orthographic
-
+from synthetic import PX_PER_M, project, squat_world
 
 @pytest.mark.parametrize("azimuth", [0.0, 30.0, -45.0, 60.0, 150.0])
 def test_lifted_and_hybrid_angles_undo_foreshortening(azimuth: float) -> None:
