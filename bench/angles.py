@@ -45,7 +45,8 @@ MEASURES = ("knee_deg", "hip_deg")
 TRIPLES = {"knee_deg": (sk.HIP, sk.KNEE, sk.ANKLE), "hip_deg": (sk.SHOULDER, sk.HIP, sk.KNEE)}
 RIDGE = 200.0  # per-frame weight pull toward the hybrid reading (frames count in the thousands)
 PRIOR = np.array([0.0, 0.0, 1.0, 0.0])  # FEATURES: image, world, hybrid, lifted
-MIN_FRAMES = 200  # fewer training frames in a view bin: the bin keeps the hybrid reading
+# a view bin is fitted on at least MIN_SETS sets of MIN_BODIES bodies; else it borrows its fallback's
+MIN_SETS, MIN_BODIES = 3, 2
 # bands of measured knee angle the error model is kept in; a (set, leg) counts in a band with at
 # least BAND_FRAMES frames there, and a view bin needs BAND_SETS of them, else all bins are pooled
 BANDS = ((-30.0, 20.0), (20.0, 45.0), (45.0, 75.0), (75.0, 100.0), (100.0, 180.0))
@@ -151,10 +152,12 @@ def fit_weights(x: np.ndarray, y: np.ndarray) -> AngleWeights:
 def fit_model(clips: list[Clip], yaw_lines: YawLines) -> AngleModel:
     model = AngleModel()
     data = defaultdict(lambda: ([], []))
+    sets = defaultdict(set)
     for c in clips:
         if c.partner:
             continue
         where = model.bin_of(fit_yaw_of(c, yaw_lines), c.rear)
+        sets[where].add((c.name, c.body))
         for m in MEASURES:
             x = c.features[m].reshape(-1, len(FEATURES))
             y = c.want(m).reshape(-1)
@@ -164,7 +167,7 @@ def fit_model(clips: list[Clip], yaw_lines: YawLines) -> AngleModel:
     weights = {}
     for key, (xs, ys) in data.items():
         x, y = np.concatenate(xs), np.concatenate(ys)
-        if len(y) >= MIN_FRAMES:
+        if len(sets[key[1]]) >= MIN_SETS and len({b for _n, b in sets[key[1]]}) >= MIN_BODIES and len(y):
             weights[key] = fit_weights(x, y)
     return replace(model, weights=weights)
 
@@ -248,6 +251,11 @@ def zone_share_error(report: Report, clip: Clip) -> list[float]:
     return out
 
 
+def toe_cell(errs: list[np.ndarray]) -> str:
+    e = np.abs(np.concatenate(errs)) if errs else np.zeros(0)
+    return f"{e.mean():.1f} ({e.size} frames)" if e.size else "not reported"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("dirs", nargs="+", type=Path)
@@ -274,6 +282,7 @@ def main() -> None:
 
     errs = defaultdict(list)
     yaw_err, rear_hits, zone_err = defaultdict(list), defaultdict(lambda: [0, 0]), defaultdict(list)
+    toe_err, toe_calls = defaultdict(list), defaultdict(lambda: [0, 0])
     fold_entries = []  # per fold: view bin -> band -> held-out sets' mean errors
     scored = []  # (fold, clip, report)
     for f, held in enumerate(folds):
@@ -299,6 +308,11 @@ def main() -> None:
                 e = errors(report, c, m)
                 errs[(m, cls)].append(e[np.isfinite(e)])
             zone_err[cls] += zone_share_error(report, c)
+            toe = report.measures.toe_deg.values[: c.n] - np.asarray(truth_of(c.truth, "toe_deg"))[: c.n]
+            toe_err[cls].append(toe[np.isfinite(toe)])
+            if report.toe_bias != "unknown":
+                toe_calls[cls][0] += int(report.toe_bias == c.meta.get("toes", "neutral"))
+                toe_calls[cls][1] += 1
             if CLIPS:
                 maes = [np.nanmean(np.abs(errors(report, c, m))) for m in MEASURES]
                 rear = ("r" if c.true_rear else " ", "r" if report.view.rear else " ")
@@ -316,8 +330,9 @@ def main() -> None:
 
     print("\nHeld out by body (fit on even seeds, score odd, and back), whole pipeline\n")
     print("| view (true yaw) | sets | knee MAE (p95) | hip MAE (p95) | yaw error mean abs (worst) | "
-          "rear told | zone-seconds error / measured (median) | range holds truth |")
-    print("|---|---|---|---|---|---|---|---|")
+          "rear told | zone-seconds error / measured (median) | range holds truth | toe MAE per foot | "
+          "toe calls right / made |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for cls in sorted(yaw_err):
         cells = []
         for m in MEASURES:
@@ -328,7 +343,8 @@ def main() -> None:
         z = zone_err[cls]
         print(f"| {cls} | {len(ye)} | {cells[0]} | {cells[1]} | {np.nanmean(ye):.1f} ({np.nanmax(ye):.1f}) | "
               f"{f'{told}/{n}' if n else '-'} | {f'{np.median(z):.1%}' if z else '-'} | "
-              f"{f'{np.mean(in_range[cls]):.0%} of {len(in_range[cls])}' if in_range[cls] else '-'} |")
+              f"{f'{np.mean(in_range[cls]):.0%} of {len(in_range[cls])}' if in_range[cls] else '-'} | "
+              f"{toe_cell(toe_err[cls])} | {'{}/{}'.format(*toe_calls[cls]) if toe_calls[cls][1] else '-'} |")
     every = [h for v in in_range.values() for h in v]
     print(f"\nranges holding the true seconds: {np.mean(every):.0%} of {len(every)} (head, leg, set)")
 

@@ -9,6 +9,7 @@ from formcheck import skeleton as sk
 from formcheck.analysis.lift import angle_features, segment_lengths
 from synthetic import PX_PER_M, project, squat_world
 
+
 @pytest.mark.parametrize("azimuth", [0.0, 30.0, -45.0, 60.0, 150.0])
 def test_lifted_and_hybrid_angles_undo_foreshortening(azimuth: float) -> None:
     knee = np.concatenate([np.zeros(10), np.linspace(0, 100, 30), np.linspace(100, 0, 30)])

@@ -135,6 +135,13 @@ class AngleModel:
 
     bins: tuple[ViewBin, ...] = VIEW_BINS
     weights: dict[tuple[str, str], AngleWeights] = field(default_factory=dict)
+    # a view bin without weights of its own borrows these (a rear camera sees the same foreshortening)
+    fallback: dict[str, str] = field(default_factory=lambda: {
+        "rear": "front", "rear-oblique-30": "oblique-30", "rear-oblique-60": "oblique-60"})
+
+    def weights_for(self, measure: str, view_bin: str) -> AngleWeights | None:
+        w = self.weights.get((measure, view_bin))
+        return w if w is not None else self.weights.get((measure, self.fallback.get(view_bin, "")))
 
     def bin_of(self, yaw_deg: float, rear: bool) -> str:
         for b in self.bins:

@@ -139,8 +139,8 @@ def compute_measures(
 
 def weighed(name: str, features: AngleFeatures, view_bin: str, model: AngleModel) -> np.ndarray:
     """(n, 2) the model's reading of measure ``name`` at ``view_bin``: its weighted candidates
-    (the hybrid reading where the model has no weights for the bin)."""
-    w = model.weights.get((name, view_bin))
+    (the hybrid reading where the model has no weights for the bin or its fallback)."""
+    w = model.weights_for(name, view_bin)
     if w is None:
         return features.hybrid
     stack = features.stack()
