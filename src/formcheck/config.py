@@ -174,6 +174,11 @@ class RepConfig:
 @dataclass(frozen=True)
 class ScoreConfig:
     toe_dead_band_deg: float = 5.0  # |toe rotation| within this is "neutral"
+    # The verdict (analysis/verdict.py): a leg whose knee was measured in less than this share of
+    # the rep time (or of the other leg's measured time) never decides it, and a head is named only
+    # when it held at least verdict_min_head_share of a leg's measured time.
+    verdict_min_seen_share: float = 0.5
+    verdict_min_head_share: float = 0.1
     # A rep whose knees bend past squat_knee_deg while the trunk stays within squat_trunk_deg of
     # upright is a squat pattern: the quads, not the hamstrings, did the work.
     squat_knee_deg: float = 100.0

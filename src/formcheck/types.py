@@ -308,3 +308,5 @@ class Report:
     rom_signal: str = ""  # the measure reps were segmented on ("hip_deg" or "knee_deg")
     family_alternative: str | None = None  # "hinge or squat": the family the evidence equally supports
     posture: str | None = None  # what the body rests on (analysis/posture.py)
+    working_leg: int | None = None  # the one leg that works while the other stands still (0 left)
+    verdict_legs: tuple[int, ...] = ()  # the legs the verdict speaks for (analysis/verdict.py)

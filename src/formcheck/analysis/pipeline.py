@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -36,6 +37,7 @@ from formcheck.analysis.reps import (
 )
 from formcheck.analysis.smoothing import mean_present, smooth_measures
 from formcheck.analysis.tracking import TOO_SMALL
+from formcheck.analysis.verdict import verdict
 from formcheck.analysis.view import estimate_view
 from formcheck.analysis.zones import zone_seconds
 from formcheck.config import EXERCISE_FAMILIES, Config, ScoreConfig
@@ -52,7 +54,7 @@ from formcheck.types import (
     Report,
     RepScore,
 )
-from formcheck.vocab import family_name, head
+from formcheck.vocab import family_name
 
 
 def both_sides(values: np.ndarray) -> np.ndarray:
@@ -90,21 +92,27 @@ def legs_alternate(knee_deg: np.ndarray, still_range_deg: float) -> bool:
     return float(np.corrcoef(left, right)[0, 1]) < ALTERNATE_CORR
 
 
-def knee_drive(knee_deg: np.ndarray, still_range_deg: float) -> tuple[np.ndarray, bool]:
-    """(n, 2) -> (n,): the knee flexion that drives the set, and whether the legs work one at a
-    time. Both legs' mean, unless one leg works and the other stands still (a standing leg curl):
-    then the working leg alone, so its range is not halved and the still leg drifting in and out
-    of view does not make the signal jump; or unless the legs take turns: then the more bent knee,
-    so each leg's curl is a whole rep."""
+class KneeDrive(NamedTuple):
+    signal: np.ndarray  # (n,) the knee flexion that drives the set
+    one_leg: bool  # the legs work one at a time (one leg alone, or taking turns)
+    working_side: int | None = None  # the one leg that works while the other stands still
+
+
+def knee_drive(knee_deg: np.ndarray, still_range_deg: float) -> KneeDrive:
+    """(n, 2) -> (n,): the knee flexion that drives the set, whether the legs work one at a
+    time, and which leg works alone. Both legs' mean, unless one leg works and the other stands
+    still (a standing leg curl): then the working leg alone, so its range is not halved and the
+    still leg drifting in and out of view does not make the signal jump; or unless the legs take
+    turns: then the more bent knee, so each leg's curl is a whole rep."""
     side = working_knee_side(knee_deg, still_range_deg)
     if side is not None:
-        return knee_deg[:, side].copy(), True
+        return KneeDrive(knee_deg[:, side].copy(), True, side)
     if legs_alternate(knee_deg, still_range_deg):
         out = np.full(len(knee_deg), np.nan)
         seen = np.isfinite(knee_deg).any(axis=1)
         out[seen] = np.nanmax(knee_deg[seen], axis=1)
-        return out, True
-    return both_sides(knee_deg), False
+        return KneeDrive(out, True)
+    return KneeDrive(both_sides(knee_deg), False)
 
 
 def working_knees(knee_deg: np.ndarray, still_range_deg: float) -> np.ndarray:
@@ -163,7 +171,7 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
     m = smooth_measures(raw, cfg.smooth)
     t = m.t_s
     hip_mean = both_sides(m.hip_deg.values)
-    knee_mean, one_leg = knee_drive(m.knee_deg.values, cfg.reps.min_range_deg)
+    knee_mean, one_leg, working_leg = knee_drive(m.knee_deg.values, cfg.reps.min_range_deg)
     posture = set_posture(pose.world_m, hip_mean)
     warnings = list(pose.notes)
 
@@ -245,9 +253,10 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
         toe_bias=toe_bias, faults=faults, verdict="", warnings=warnings,
         lumbar_baseline_deg=arch_base, lumbar_ext_deg=lumbar_ext, zone_defs=cfg.zones,
         rom_signal=rom_signal, damaged_s=pose.damaged_s, damaged_frames=pose.damaged_frames,
-        family_alternative=guess.alternative, posture=posture.name,
+        family_alternative=guess.alternative, posture=posture.name, working_leg=working_leg,
     )
-    report.verdict = verdict(report)
+    said = verdict(report, cfg.score)
+    report.verdict, report.verdict_legs = said.text, said.legs
     return report
 
 
@@ -420,59 +429,3 @@ def _coverage_warnings(m: Measures, view: str, warnings: list[str]) -> None:
     toe_cov = np.atleast_1d(m.toe_deg.coverage())
     if view != "side" and np.all(toe_cov < 0.5):
         warnings.append("feet hidden for most of the set: toe rotation is mostly missing")
-
-
-def ranked_heads(zones: tuple[LegZones, LegZones]) -> list[tuple[str, float]]:
-    """Heads by time their zone held the knees (both legs), with the share of measured time."""
-    measured = sum(z.measured_s for z in zones)
-    if measured <= 0:
-        return []
-    total = {h: sum(z.seconds[h] for z in zones) / measured for h in zones[0].seconds}
-    return sorted(total.items(), key=lambda kv: kv[1], reverse=True)
-
-
-def verdict(rep: Report) -> str:
-    n = len(rep.reps)
-    view = f"{rep.view.view} view"
-    if n == 0:
-        return (
-            f"No complete reps found ({view}; the lifter was found in {rep.coverage:.0%} of "
-            "frames). Film the whole set side-on with the whole body in frame."
-        )
-    fam = family_name(rep.family, rep.family_alternative)
-    parts = [f"{fam.capitalize()}, {n} rep{'s' if n != 1 else ''} ({view})."]
-    ranked = ranked_heads(rep.zones)
-    if ranked and ranked[0][1] >= 0.1:
-        (first, share) = ranked[0]
-        second, share2 = ranked[1] if len(ranked) > 1 else ("", 0.0)
-        runner_up = f" (next, {head(second).name}: {share2:.0%})" if share2 >= 0.005 else ""
-        parts.append(
-            f"This set mostly loaded the {head(first).name}: {share:.0%} of rep time in its "
-            f"zone{runner_up}."
-        )
-    elif ranked:
-        parts.append("During the reps the knees spent little time in any one hamstring head's zone.")
-    if rep.toe_bias == "out":
-        parts.append("Toes turned out: biased toward the lateral hamstrings (biceps femoris).")
-    elif rep.toe_bias == "in":
-        parts.append("Toes turned in: biased toward the medial hamstrings (semitendinosus, semimembranosus).")
-    elif rep.toe_bias == "neutral":
-        parts.append("Toes neutral: no medial or lateral bias.")
-    elif rep.view.trust.get("toe_deg", 0.0) <= 0:
-        parts.append(
-            "Toe rotation cannot be judged from a side view." if rep.view.view == "side" else
-            f"Toe rotation cannot be judged this far side-on (hips {rep.view.yaw_deg:.0f} deg from "
-            "facing the camera); film from the front for the toes."
-        )
-    else:
-        parts.append("Toe rotation could not be measured: the feet were not seen well enough.")
-    kinds = {f.kind for f in rep.faults}
-    if "squatting" in kinds:
-        k = sum(1 for f in rep.faults if f.kind == "squatting")
-        parts.append(f"Knees flexed like a squat in {k} rep(s): not the hip hinge an RDL needs.")
-    if "lumbar_extension" in kinds:
-        k = len({f.rep for f in rep.faults if f.kind == "lumbar_extension"})
-        parts.append(f"Low back arched past neutral in {k} rep(s).")
-    elif rep.family == "hinge" and np.isfinite(rep.lumbar_baseline_deg):
-        parts.append("No arching of the low back past its standing neutral.")
-    return " ".join(parts)
