@@ -166,3 +166,32 @@ def test_the_pipeline_leaves_a_hidden_far_leg_out() -> None:
     r = analyze_pose(pose, RAW)
     assert len(r.reps) == 5 and r.verdict_legs == (0,)
     assert "Left leg: " in r.verdict and "The right knee was seen for only" in r.verdict
+
+
+# ------------------------------------------------------------------ toes that disagree
+
+
+def test_feet_disagreeing_at_an_oblique_view_are_not_judged_and_warned() -> None:
+    """The issue's clip: a front-oblique RDL (hips 38 deg from facing) whose left foot reads
+    +16..+18 deg and right -2..-4 deg per rep. It was called "toes turned out" from one foot."""
+    from conftest import POSES
+    from formcheck.io.landmarks import load_pose
+
+    r = analyze_pose(load_pose(POSES / "rdl_front_01.pose.npz"))
+    assert r.view.label == "oblique" and r.view.yaw_deg > MeasureConfig().toe_per_foot_max_yaw_deg
+    assert r.toe_bias == "unknown" and r.toe.bias == "unknown" and not r.toe.per_foot
+    assert r.toe.deg[0] > 10 and r.toe.deg[1] < 0
+    assert all(s.toe_bias == "unknown" for s in r.reps)
+    assert "Toes turned out" not in r.verdict
+    assert "The two feet read differently from this angle (left +18°, right \u22123°): toe rotation not " \
+           "judged; film from the front." in r.verdict
+    assert r.toe.reason in r.warnings
+
+
+def test_feet_seen_square_on_are_each_trusted() -> None:
+    from conftest import POSES
+    from formcheck.io.landmarks import load_pose
+
+    r = analyze_pose(load_pose(POSES / "deadlift_front_01.pose.npz"))
+    assert r.view.label == "front" and r.toe.per_foot and r.toe.bias == "out"
+    assert "Toes turned out" in r.verdict and not r.toe.reason

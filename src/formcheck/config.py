@@ -126,6 +126,11 @@ class MeasureConfig:
     # rendered sets it held to 2-4 deg (mean of both feet) up to 30 deg of yaw, but at 60 deg it
     # read feet turned 20 deg in or out as 8-13 deg: past this yaw it is not reported.
     toe_max_yaw_deg: float = 40.0
+    # Within this yaw each foot's own reading is trusted; past it the two feet can read far apart
+    # (issue 14: a lifter with parallel feet read +16..+18 deg on one foot, -2..-4 on the other, per
+    # rep, at oblique yaws), so a toe bias is called only where both feet give the same word, and
+    # per-foot values are not shown, only the pair's mean (analysis/toe_bias.py).
+    toe_per_foot_max_yaw_deg: float = 20.0
     corrections: dict[tuple[str, str], LinearCorrection] = field(
         default_factory=lambda: dict(CORRECTIONS)
     )

@@ -256,6 +256,22 @@ class LegZones:
 
 
 @dataclass(frozen=True)
+class ToeCall:
+    """The toes' bias over the set, and what it was read from (analysis/toe_bias.py)."""
+
+    bias: str  # "in" | "neutral" | "out" | "unknown"
+    deg: tuple[float, float]  # per foot (left, right), median over the reps; NaN where not measured
+    per_foot: bool  # the view is square enough to trust each foot on its own
+    reason: str = ""  # why the feet were not judged, in words; "" when judged or simply not seen
+
+    @property
+    def pair_deg(self) -> float:
+        """The mean of both feet; NaN unless both were measured."""
+        left, right = self.deg
+        return (left + right) / 2 if np.isfinite(left) and np.isfinite(right) else float("nan")
+
+
+@dataclass(frozen=True)
 class RepScore:
     rep: Rep
     eccentric_s: float
@@ -308,5 +324,6 @@ class Report:
     rom_signal: str = ""  # the measure reps were segmented on ("hip_deg" or "knee_deg")
     family_alternative: str | None = None  # "hinge or squat": the family the evidence equally supports
     posture: str | None = None  # what the body rests on (analysis/posture.py)
+    toe: ToeCall = ToeCall("unknown", (float("nan"), float("nan")), False)  # toe_bias and its evidence
     working_leg: int | None = None  # the one leg that works while the other stands still (0 left)
     verdict_legs: tuple[int, ...] = ()  # the legs the verdict speaks for (analysis/verdict.py)

@@ -36,6 +36,7 @@ from formcheck.analysis.reps import (
     segment_reps,
 )
 from formcheck.analysis.smoothing import mean_present, smooth_measures
+from formcheck.analysis.toe_bias import call_toes, set_toe_call
 from formcheck.analysis.tracking import TOO_SMALL
 from formcheck.analysis.verdict import verdict
 from formcheck.analysis.view import estimate_view
@@ -240,7 +241,9 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
     clip_zones = tuple(_leg_zones(t, m.knee_deg.values[:, k], cfg) for k in range(2))
     heads = [z.head for z in cfg.zones]
     rep_zones = tuple(LegZones.total([s.zones[k] for s in scores], heads) for k in range(2))
-    toe_bias = _set_toe_bias(m, scores, cfg)
+    toe = set_toe_call([s.toe_deg for s in scores], m.toe_deg.values, view.yaw_deg, cfg.measure, cfg.score)
+    if toe.reason:
+        warnings.append(toe.reason)
     _coverage_warnings(m, view.view, warnings)
     warnings.extend(absence_warnings(pose.t_s, pose.detected, cfg.score))
     warnings.extend(damage_warnings(pose.damaged_s, pose.damaged_frames, reps))
@@ -250,7 +253,7 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
         family_source=family_source, family_reason=family_reason, coverage=coverage, measures=m,
         rep_of_frame=rep_of_frame, phase_of_frame=phase_of_frame, reps=scores, zones=rep_zones,
         zones_clip=clip_zones,
-        toe_bias=toe_bias, faults=faults, verdict="", warnings=warnings,
+        toe_bias=toe.bias, toe=toe, faults=faults, verdict="", warnings=warnings,
         lumbar_baseline_deg=arch_base, lumbar_ext_deg=lumbar_ext, zone_defs=cfg.zones,
         rom_signal=rom_signal, damaged_s=pose.damaged_s, damaged_frames=pose.damaged_frames,
         family_alternative=guess.alternative, posture=posture.name, working_leg=working_leg,
@@ -282,17 +285,6 @@ def away_is_eccentric(family: str | None, scale: RepScale) -> bool:
 def _leg_zones(t: np.ndarray, knee: np.ndarray, cfg: Config, i0: int = 0, i1: int | None = None) -> LegZones:
     secs, measured = zone_seconds(t, knee, cfg.zones, i0, i1)
     return LegZones(secs, measured)
-
-
-def toe_bias_word(toe_deg: float, cfg: ScoreConfig) -> str:
-    """Toes turned "out" or "in" past the dead band, "neutral" within it, "unknown" if missing."""
-    if not np.isfinite(toe_deg):
-        return "unknown"
-    if toe_deg > cfg.toe_dead_band_deg:
-        return "out"
-    if toe_deg < -cfg.toe_dead_band_deg:
-        return "in"
-    return "neutral"
 
 
 def _seen_reps(reps: list[Rep], seen: np.ndarray, min_share: float) -> tuple[list[Rep], list[tuple[Rep, float]]]:
@@ -365,7 +357,6 @@ def _score_rep(
 
     knee_max = (peak(knee[:, 0]), peak(knee[:, 1]))
     toe_med = (med(toe[:, 0]), med(toe[:, 1]))
-    toe_mean = float(np.nanmean(toe_med)) if np.isfinite(toe_med).any() else float("nan")
     rep_faults = [f for f in faults if f.rep == r.index]
     trunk = m.trunk_lean_deg.values[r.i_turn]
     sq = squatting_fault(r, peak(np.array(knee_max)), abs(trunk), family, cfg.score)
@@ -376,18 +367,11 @@ def _score_rep(
         rep=r, eccentric_s=ecc, concentric_s=con, knee_max_deg=knee_max,
         hip_max_deg=(peak(hip[:, 0]), peak(hip[:, 1])),
         zones=tuple(_leg_zones(m.t_s, m.knee_deg.values[:, k], cfg, r.i_start, r.i_end) for k in range(2)),
-        toe_deg=toe_med, toe_bias=toe_bias_word(toe_mean, cfg.score), faults=tuple(rep_faults),
+        toe_deg=toe_med, toe_bias=call_toes(toe_med, m.view.yaw_deg, cfg.measure, cfg.score).bias,
+        faults=tuple(rep_faults),
         family=fam.family, family_alternative=fam.alternative, family_reason=fam.reason,
         family_evidence=fam.evidence,
     )
-
-
-def _set_toe_bias(m: Measures, scores: list[RepScore], cfg: Config) -> str:
-    if scores:
-        vals = [np.nanmean(s.toe_deg) for s in scores if np.isfinite(s.toe_deg).any()]
-        return toe_bias_word(float(np.median(vals)) if vals else float("nan"), cfg.score)
-    toe = m.toe_deg.values
-    return toe_bias_word(float(np.nanmedian(toe)) if np.isfinite(toe).any() else float("nan"), cfg.score)
 
 
 def absence_warnings(t_s: np.ndarray, detected: np.ndarray, cfg: ScoreConfig) -> list[str]:

@@ -124,12 +124,15 @@ def heads_sentences(zones: tuple[LegZones, LegZones], legs: tuple[int, ...], cfg
 
 
 def _toe_sentence(rep: Report) -> str:
-    if rep.toe_bias == "out":
+    toe = rep.toe
+    if toe.bias == "out":
         return "Toes turned out: biased toward the lateral hamstrings (biceps femoris)."
-    if rep.toe_bias == "in":
+    if toe.bias == "in":
         return "Toes turned in: biased toward the medial hamstrings (semitendinosus, semimembranosus)."
-    if rep.toe_bias == "neutral":
+    if toe.bias == "neutral":
         return "Toes neutral: no medial or lateral bias."
+    if toe.reason:
+        return toe.reason[:1].upper() + toe.reason[1:] + "."
     if rep.view.trust.get("toe_deg", 0.0) <= 0:
         return ("Toe rotation cannot be judged from a side view." if rep.view.view == "side" else
                 f"Toe rotation cannot be judged this far side-on (hips {rep.view.yaw_deg:.0f} deg from "
