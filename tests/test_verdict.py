@@ -195,3 +195,69 @@ def test_feet_seen_square_on_are_each_trusted() -> None:
     r = analyze_pose(load_pose(POSES / "deadlift_front_01.pose.npz"))
     assert r.view.label == "front" and r.toe.per_foot and r.toe.bias == "out"
     assert "Toes turned out" in r.verdict and not r.toe.reason
+
+
+# ------------------------------------------------------------------ what the outputs show
+
+
+def ranged(report: Report) -> Report:
+    """The report with likely ranges on the set's and each rep's zones, as the error model gives them:
+    the set's left semitendinosus 2.94 s, likely 2.44-3.31 s."""
+    span = rep_time(report)
+    left = leg(span, {ST: 2.94, BFS: 1.0}, {SM: (0.0, 0.2), BFL: (0.0, 0.3), BFS: (0.71, 1.38), ST: (2.44, 3.31)})
+    right = leg(span, {ST: 2.5, BFS: 1.2})  # no range: shown as the value alone
+    reps = [dataclasses.replace(s, zones=(dataclasses.replace(s.zones[0], likely_s={ST: (0.1, 0.62)}), s.zones[1]))
+            for s in report.reps]
+    return dataclasses.replace(report, zones=(left, right), reps=reps)
+
+
+def test_text_summary_gives_each_legs_seconds_with_the_likely_range(base: Report) -> None:
+    from formcheck.report.text_report import to_text
+
+    text = to_text(ranged(base))
+    row = next(line for line in text.splitlines() if line.startswith("  semitendinosus"))
+    share = f"{2.94 / rep_time(base):.0%}"
+    # rounded outward to 0.1 s: 2.44 -> 2.4, 3.31 -> 3.4; the right leg has no range
+    assert row.split(" / ")[0].rstrip().endswith(f"2.9 s ({share}, likely 2.4–3.4 s)"), row
+    assert row.endswith(f"2.5 s ({2.5 / rep_time(base):.0%})"), row
+    assert "left leg / right leg (likely:" in text
+    assert "likely" not in to_text(base)  # no error model, no ranges, no word of them
+
+
+def test_text_summary_names_the_view_by_its_label(base: Report) -> None:
+    from formcheck.report.text_report import to_text
+
+    rear = dataclasses.replace(base, view=dataclasses.replace(base.view, view="oblique", rear=True))
+    assert "view rear-oblique (hips" in to_text(rear)
+
+
+def test_json_carries_the_likely_ranges_and_the_legs_the_verdict_speaks_for(base: Report) -> None:
+    from formcheck.report.json_report import to_dict
+
+    d = to_dict(dataclasses.replace(ranged(base), verdict_legs=(0,), working_leg=0))
+    left, right = d["zones"]["in_reps"]["left"], d["zones"]["in_reps"]["right"]
+    assert left["seconds"][ST] == 2.94 and left["likely_s"][ST] == [2.44, 3.31]
+    assert list(left["likely_s"]) == list(left["seconds"])
+    assert right["likely_s"] == {h: None for h in HEADS}  # no range: null, never [value, value]
+    assert d["reps"][0]["zones"]["left"]["likely_s"][ST] == [0.1, 0.62]
+    assert d["reps"][0]["zones"]["right"]["likely_s"][ST] is None
+    assert d["verdict_legs"] == ["left"] and d["working_leg"] == "left"
+    assert d["view"]["label"] == base.view.label == "side"
+
+
+def test_json_shows_each_foot_only_where_the_view_trusts_each() -> None:
+    from conftest import POSES
+    from formcheck.io.landmarks import load_pose
+    from formcheck.report.json_report import to_dict
+
+    oblique = to_dict(analyze_pose(load_pose(POSES / "rdl_front_01.pose.npz")))
+    toe = oblique["toe"]
+    assert toe["bias"] == oblique["toe_bias"] == "unknown" and toe["per_foot"] is False
+    assert toe["deg"]["left"] is None and toe["deg"]["right"] is None and 5 < toe["deg"]["pair_mean"] < 10
+    assert toe["reason"].startswith("the two feet read differently")
+    rep = oblique["reps"][0]["toe_deg"]
+    assert rep["left"] is None and rep["right"] is None and rep["pair_mean"] is not None
+    front = to_dict(analyze_pose(load_pose(POSES / "deadlift_front_01.pose.npz")))
+    assert front["toe"]["per_foot"] is True and front["toe"]["reason"] == ""
+    assert front["toe"]["deg"]["left"] > 10 and front["toe"]["deg"]["right"] > 10
+    assert all(r["toe_deg"]["left"] is not None for r in front["reps"])

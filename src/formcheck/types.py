@@ -266,8 +266,12 @@ class ToeCall:
 
     @property
     def pair_deg(self) -> float:
+        return self.pair_of(self.deg)
+
+    @staticmethod
+    def pair_of(deg: tuple[float, float]) -> float:
         """The mean of both feet; NaN unless both were measured."""
-        left, right = self.deg
+        left, right = deg
         return (left + right) / 2 if np.isfinite(left) and np.isfinite(right) else float("nan")
 
 
