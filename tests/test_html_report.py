@@ -27,7 +27,7 @@ from formcheck.io.landmarks import load_pose
 from formcheck.report.html.page import CSP, flagged_frame_times_s, to_html
 from formcheck.report.json_report import to_dict
 from formcheck.report.svg import line_path_d
-from formcheck.types import Fault, Report
+from formcheck.types import Fault, Report, ToeCall
 from formcheck.vocab import HEADS
 from synthetic import side_view_pose
 
@@ -167,6 +167,70 @@ def test_toes_say_why_from_the_side_and_are_charted_from_the_front(side: Report,
     assert 'class="dead-band"' in toe_front
     assert toe_front.count('class="toe"') == 2 * len(front.reps)  # both feet, every rep
     assert "Set bias: <b>out</b>" in toe_front
+
+
+def test_toes_off_square_show_the_pair_and_why_not_each_foot(front: Report) -> None:
+    """The same feet seen from an oblique yaw: one mean per rep (a diamond), no foot on its own,
+    and the feet's disagreement said in words."""
+    feet = (17.0, -3.0)
+    reps = [dataclasses.replace(s, toe_deg=feet, toe_bias="unknown") for s in front.reps]
+    reason = "the two feet read differently from this angle (left +17°, right −3°): toe rotation not judged"
+    oblique = dataclasses.replace(
+        front, reps=reps, view=dataclasses.replace(front.view, view="oblique", yaw_deg=38.0),
+        toe=ToeCall("unknown", feet, False, reason), toe_bias="unknown")
+    toe = section(to_html(oblique), "toe")
+    assert toe.count('class="toe"') == 0 and toe.count('class="toe pair"') == len(reps)
+    assert "mean of both feet" in toe and "left foot" not in toe
+    assert "rep 1, mean of both feet: +7.0 deg" in toe
+    assert escape("The two feet read differently from this angle (left +17°, right −3°)") in toe
+    assert "From an oblique view (hips 38°" in toe
+    table = section(to_html(oblique), "reps")
+    assert "toes pair °" in table and "<td>+7 unknown</td>" in table and "+17 / " not in table
+    assert "toes L / R °" in section(to_html(front), "reps")
+
+
+def ranged(report: Report) -> Report:
+    """The set's left knee given likely ranges (as the error model fills them); the right none."""
+    left, right = report.zones
+    likely = {h: (s - 0.44, s + 0.37) for h, s in left.seconds.items()}
+    return dataclasses.replace(report, zones=(dataclasses.replace(left, likely_s=likely), right))
+
+
+def test_the_verdict_shows_each_legs_seconds_with_its_likely_range(side: Report) -> None:
+    report = ranged(side)
+    verdict = section(to_html(report), "verdict")
+    left, right = report.zones
+    for h in left.seconds:
+        lo, hi = left.likely_s[h]
+        words = f"{left.seconds[h]:.1f} s (likely {np.floor(lo * 10) / 10:.1f}–{np.ceil(hi * 10) / 10:.1f} s)"
+        assert f'<tspan font-weight="600">L</tspan> {words}</text>' in verdict, h
+        assert f'<tspan font-weight="600">R</tspan> {right.seconds[h]:.1f} s</text>' in verdict, h  # no range
+    assert verdict.count('class="whisker"') == len(left.seconds)  # one per ranged bar, none for the right leg
+    assert verdict.count('class="secs"') == 2 * len(left.seconds)
+    assert "how far the knee angle can be off from this side view" in verdict
+    plain = section(to_html(side), "verdict")
+    assert 'class="whisker"' not in plain and "(likely" not in plain
+    assert "No error range is known for this view" in plain
+    assert "The verdict speaks for the left leg only." in plain  # the far knee is seen 3.5 s of 15.7
+
+
+def test_rep_cells_carry_the_likely_range_on_hover(side: Report) -> None:
+    rep1 = side.reps[0]
+    z = dataclasses.replace(rep1.zones[0], likely_s={"biceps_femoris_short": (0.5, 1.02)})
+    report = dataclasses.replace(side, reps=[dataclasses.replace(rep1, zones=(z, rep1.zones[1]))] + side.reps[1:])
+    page = to_html(report)
+    assert 'title="left: likely 0.5–1.1 s"' in section(page, "reps")
+    assert (f"<title>rep 1 left: biceps femoris short head {z.seconds['biceps_femoris_short']:.2f} s (likely "
+            "0.5–1.1 s)</title>") in section(page, "zone-bars")
+    assert "hover a cell for the likely range" in section(page, "reps")
+    assert "hover a cell" not in section(to_html(side), "reps")
+
+
+def test_the_view_is_named_by_its_label(side: Report) -> None:
+    rear = dataclasses.replace(side, view=dataclasses.replace(side.view, view="oblique", rear=True))
+    page = to_html(rear)
+    assert "<b>rear-oblique view</b>" in section(page, "view")
+    assert "From this rear-oblique view the knee angle" in section(page, "knee")
 
 
 def test_lumbar_trace_with_threshold_and_flagged_span_or_a_reason(side: Report, front: Report) -> None:

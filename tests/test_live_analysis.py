@@ -167,6 +167,14 @@ def test_toe_cue_for_the_target_head() -> None:
     assert not any(s in ("toes_in", "toes_out") for f in frames for s in f.sounds)
 
 
+def test_no_toe_cue_where_the_feet_disagree_at_an_oblique_view() -> None:
+    """Hips 38 deg from facing the camera, the left foot reads +16..+18 deg and the right -2..-4
+    (issue 14): their mean (+7) once cued "toes in" for the semis from one foot."""
+    pose = load_pose(POSES / "rdl_front_01.pose.npz")
+    _, frames = feed(pose, target="semitendinosus")
+    assert not any(s in ("toes_in", "toes_out") for f in frames for s in f.sounds)
+
+
 def test_bad_target_or_exercise_is_refused() -> None:
     with pytest.raises(InvalidOption, match="target"):
         LiveAnalyzer(360, 640, target="quads")

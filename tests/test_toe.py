@@ -84,3 +84,50 @@ def test_a_yaw_error_moves_the_two_feet_in_opposite_directions() -> None:
     got = toe_rotation_deg(xy, w_wrong, np.ones((len(xy), 2), bool))[0]
     assert abs(got[0] - got[1]) > 10.0
     assert np.mean(got) == pytest.approx(10.0, abs=1.0)
+
+
+# ------------------------------------------------------------------ the bias the feet agree on
+
+from formcheck.analysis.toe_bias import call_toes, set_toe_call, signed_deg  # noqa: E402
+from formcheck.config import MeasureConfig, ScoreConfig  # noqa: E402
+
+MC, SC = MeasureConfig(), ScoreConfig()
+
+
+@pytest.mark.parametrize("feet, yaw, bias, per_foot", [
+    ((17.0, -3.0), 35.0, "unknown", False),  # the issue's parallel feet at an oblique yaw
+    ((17.0, -3.0), 10.0, "out", True),  # square to the camera each foot is trusted: the mean is +7
+    ((17.0, 9.0), 35.0, "out", False),  # both feet say out
+    ((-12.0, -8.0), 45.0, "in", False),
+    ((2.0, -3.0), 35.0, "neutral", False),
+    ((8.0, 2.0), 35.0, "unknown", False),  # out and neutral disagree: not called from the mean (+5.5)
+    ((8.0, float("nan")), 35.0, "unknown", False),  # one foot alone off-square
+    ((8.0, float("nan")), 15.0, "out", True),
+    ((float("nan"), float("nan")), 10.0, "unknown", True),
+    ((17.0, -3.0), float("nan"), "unknown", False),  # view unknown: not square enough
+])
+def test_a_toe_bias_is_called_only_where_the_feet_agree_or_the_view_is_square(feet, yaw, bias, per_foot) -> None:
+    call = call_toes(feet, yaw, MC, SC)
+    assert (call.bias, call.per_foot) == (bias, per_foot)
+    assert bool(call.reason) == (bias == "unknown" and not per_foot and np.isfinite(feet).any())
+
+
+def test_disagreeing_feet_say_why_with_each_foot() -> None:
+    call = call_toes((17.2, -3.4), 38.0, MC, SC)
+    assert call.reason == ("the two feet read differently from this angle (left +17°, right \u22123°): "
+                           "toe rotation not judged; film from the front")
+    assert call.pair_deg == pytest.approx(6.9)
+    assert "only the left foot" in call_toes((17.2, float("nan")), 38.0, MC, SC).reason
+    assert np.isnan(call_toes((17.2, float("nan")), 38.0, MC, SC).pair_deg)
+    assert [signed_deg(x) for x in (4.6, -0.2, -12.0)] == ["+5°", "0°", "\u221212°"]
+
+
+def test_the_set_call_takes_each_foot_over_the_reps() -> None:
+    reps = [(16.0, -2.0), (18.0, -4.0), (17.0, -3.0)]
+    call = set_toe_call(reps, np.zeros((0, 2)), 40.0, MC, SC)
+    assert call.deg == (17.0, -3.0) and call.bias == "unknown"
+    frames = np.array([[16.0, 9.0], [18.0, np.nan], [17.0, 11.0]])
+    call = set_toe_call([], frames, 40.0, MC, SC)  # no reps: the frames' medians
+    assert call.deg == (17.0, 10.0) and call.bias == "out"
+    threshold = MeasureConfig(toe_per_foot_max_yaw_deg=45.0)  # the threshold is the config's
+    assert set_toe_call(reps, np.zeros((0, 2)), 40.0, threshold, SC).bias == "out"

@@ -179,6 +179,11 @@ class MeasureConfig:
     # rendered sets it held to 2-4 deg (mean of both feet) up to 30 deg of yaw, but at 60 deg it
     # read feet turned 20 deg in or out as 8-13 deg: past this yaw it is not reported.
     toe_max_yaw_deg: float = 40.0
+    # Within this yaw each foot's own reading is trusted; past it the two feet can read far apart
+    # (issue 14: a lifter with parallel feet read +16..+18 deg on one foot, -2..-4 on the other, per
+    # rep, at oblique yaws), so a toe bias is called only where both feet give the same word, and
+    # per-foot values are not shown, only the pair's mean (analysis/toe_bias.py).
+    toe_per_foot_max_yaw_deg: float = 20.0
     # The hips' yaw out of the image plane (analysis/view.py) from the world landmarks' depth and
     # from the hip and shoulder lines' width in the image: offset, world weight, image weight, for
     # cameras in front of the lifter and behind (where MediaPipe's depth reads rear-oblique cameras
@@ -240,6 +245,11 @@ class RepConfig:
 @dataclass(frozen=True)
 class ScoreConfig:
     toe_dead_band_deg: float = 5.0  # |toe rotation| within this is "neutral"
+    # The verdict (analysis/verdict.py): a leg whose knee was measured in less than this share of
+    # the rep time (or of the other leg's measured time) never decides it, and a head is named only
+    # when it held at least verdict_min_head_share of a leg's measured time.
+    verdict_min_seen_share: float = 0.5
+    verdict_min_head_share: float = 0.1
     # A rep whose knees bend past squat_knee_deg while the trunk stays within squat_trunk_deg of
     # upright is a squat pattern: the quads, not the hamstrings, did the work.
     squat_knee_deg: float = 100.0

@@ -256,6 +256,26 @@ class LegZones:
 
 
 @dataclass(frozen=True)
+class ToeCall:
+    """The toes' bias over the set, and what it was read from (analysis/toe_bias.py)."""
+
+    bias: str  # "in" | "neutral" | "out" | "unknown"
+    deg: tuple[float, float]  # per foot (left, right), median over the reps; NaN where not measured
+    per_foot: bool  # the view is square enough to trust each foot on its own
+    reason: str = ""  # why the feet were not judged, in words; "" when judged or simply not seen
+
+    @property
+    def pair_deg(self) -> float:
+        return self.pair_of(self.deg)
+
+    @staticmethod
+    def pair_of(deg: tuple[float, float]) -> float:
+        """The mean of both feet; NaN unless both were measured."""
+        left, right = deg
+        return (left + right) / 2 if np.isfinite(left) and np.isfinite(right) else float("nan")
+
+
+@dataclass(frozen=True)
 class RepScore:
     rep: Rep
     eccentric_s: float
@@ -311,3 +331,6 @@ class Report:
     # (2,) each knee's reading while standing tall, taken off as its zero (analysis/standing.py);
     # NaN where none was taken
     knee_zero_deg: np.ndarray = field(default_factory=lambda: np.full(2, np.nan))
+    toe: ToeCall = ToeCall("unknown", (float("nan"), float("nan")), False)  # toe_bias and its evidence
+    working_leg: int | None = None  # the one leg that works while the other stands still (0 left)
+    verdict_legs: tuple[int, ...] = ()  # the legs the verdict speaks for (analysis/verdict.py)

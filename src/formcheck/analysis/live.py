@@ -31,11 +31,11 @@ from formcheck.analysis.pipeline import (
     analyze_pose,
     away_is_eccentric,
     rest_is_low,
-    toe_bias_word,
     working_knee_side,
 )
 from formcheck.analysis.reps import SETTLE_FRAC, RepCounter, RepScale, scale_from_series
 from formcheck.analysis.smoothing import mean_present
+from formcheck.analysis.toe_bias import call_toes
 from formcheck.analysis.tracking import build_sequence
 from formcheck.analysis.view import estimate_view
 from formcheck.analysis.zones import zone_of, zone_seconds
@@ -318,7 +318,7 @@ class LiveAnalyzer:
             if not self._squat_hold.fired:
                 self._squat_hold.fired = True
                 want.append(vocab.fault("squatting").cue)
-        toes = toe_bias_word(float(mean_present(toe[None], axis=1)[0]), sc)
+        toes = call_toes((float(toe[0]), float(toe[1])), self.view.yaw_deg, cfg.measure, sc).bias
         side = vocab.head(self.target).side if self.target else ""
         wrong_toes = vocab.TOE_CUE[side] if (side, toes) in ((vocab.MEDIAL, "out"), (vocab.LATERAL, "in")) else ""
         if self._toe_hold.update(t_s, in_rep and bool(wrong_toes)) and not self._toe_hold.fired:

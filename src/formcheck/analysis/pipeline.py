@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -36,7 +37,9 @@ from formcheck.analysis.reps import (
 )
 from formcheck.analysis.smoothing import mean_present, smooth_measures
 from formcheck.analysis.standing import knee_zero_deg, standing_frames
+from formcheck.analysis.toe_bias import call_toes, set_toe_call
 from formcheck.analysis.tracking import TOO_SMALL
+from formcheck.analysis.verdict import verdict
 from formcheck.analysis.view import estimate_view
 from formcheck.analysis.zone_error import likely_seconds
 from formcheck.analysis.zones import zone_seconds
@@ -55,7 +58,7 @@ from formcheck.types import (
     RepScore,
     ViewEstimate,
 )
-from formcheck.vocab import family_name, head
+from formcheck.vocab import family_name
 
 
 def both_sides(values: np.ndarray) -> np.ndarray:
@@ -93,21 +96,27 @@ def legs_alternate(knee_deg: np.ndarray, still_range_deg: float) -> bool:
     return float(np.corrcoef(left, right)[0, 1]) < ALTERNATE_CORR
 
 
-def knee_drive(knee_deg: np.ndarray, still_range_deg: float) -> tuple[np.ndarray, bool]:
-    """(n, 2) -> (n,): the knee flexion that drives the set, and whether the legs work one at a
-    time. Both legs' mean, unless one leg works and the other stands still (a standing leg curl):
-    then the working leg alone, so its range is not halved and the still leg drifting in and out
-    of view does not make the signal jump; or unless the legs take turns: then the more bent knee,
-    so each leg's curl is a whole rep."""
+class KneeDrive(NamedTuple):
+    signal: np.ndarray  # (n,) the knee flexion that drives the set
+    one_leg: bool  # the legs work one at a time (one leg alone, or taking turns)
+    working_side: int | None = None  # the one leg that works while the other stands still
+
+
+def knee_drive(knee_deg: np.ndarray, still_range_deg: float) -> KneeDrive:
+    """(n, 2) -> (n,): the knee flexion that drives the set, whether the legs work one at a
+    time, and which leg works alone. Both legs' mean, unless one leg works and the other stands
+    still (a standing leg curl): then the working leg alone, so its range is not halved and the
+    still leg drifting in and out of view does not make the signal jump; or unless the legs take
+    turns: then the more bent knee, so each leg's curl is a whole rep."""
     side = working_knee_side(knee_deg, still_range_deg)
     if side is not None:
-        return knee_deg[:, side].copy(), True
+        return KneeDrive(knee_deg[:, side].copy(), True, side)
     if legs_alternate(knee_deg, still_range_deg):
         out = np.full(len(knee_deg), np.nan)
         seen = np.isfinite(knee_deg).any(axis=1)
         out[seen] = np.nanmax(knee_deg[seen], axis=1)
-        return out, True
-    return both_sides(knee_deg), False
+        return KneeDrive(out, True)
+    return KneeDrive(both_sides(knee_deg), False)
 
 
 def working_knees(knee_deg: np.ndarray, still_range_deg: float) -> np.ndarray:
@@ -172,7 +181,7 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
         tall = standing_frames(t, hip_mean, m.trunk_lean_deg.values, cfg.measure)
         knee_zero = knee_zero_deg(m.knee_deg.values, tall, cfg.measure)
         m.knee_deg.values -= np.nan_to_num(knee_zero)
-    knee_mean, one_leg = knee_drive(m.knee_deg.values, cfg.reps.min_range_deg)
+    knee_mean, one_leg, working_leg = knee_drive(m.knee_deg.values, cfg.reps.min_range_deg)
     warnings = list(pose.notes)
 
     # reps first, on the signal the movement's kind implies; then each rep's family
@@ -241,7 +250,9 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
     clip_zones = tuple(_leg_zones(t, m.knee_deg.values[:, k], cfg, bands, [(0, n - 1)]) for k in range(2))
     rep_spans = [(r.i_start, r.i_end) for r in reps]
     rep_zones = tuple(_leg_zones(t, m.knee_deg.values[:, k], cfg, bands, rep_spans) for k in range(2))
-    toe_bias = _set_toe_bias(m, scores, cfg)
+    toe = set_toe_call([s.toe_deg for s in scores], m.toe_deg.values, view.yaw_deg, cfg.measure, cfg.score)
+    if toe.reason:
+        warnings.append(toe.reason)
     _coverage_warnings(m, view.view, warnings)
     warnings.extend(absence_warnings(pose.t_s, pose.detected, cfg.score))
     warnings.extend(damage_warnings(pose.damaged_s, pose.damaged_frames, reps))
@@ -251,12 +262,14 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
         family_source=family_source, family_reason=family_reason, coverage=coverage, measures=m,
         rep_of_frame=rep_of_frame, phase_of_frame=phase_of_frame, reps=scores, zones=rep_zones,
         zones_clip=clip_zones,
-        toe_bias=toe_bias, faults=faults, verdict="", warnings=warnings,
+        toe_bias=toe.bias, toe=toe, faults=faults, verdict="", warnings=warnings,
         lumbar_baseline_deg=arch_base, lumbar_ext_deg=lumbar_ext, zone_defs=cfg.zones,
         rom_signal=rom_signal, damaged_s=pose.damaged_s, damaged_frames=pose.damaged_frames,
         family_alternative=guess.alternative, posture=posture.name, knee_zero_deg=knee_zero,
+        working_leg=working_leg,
     )
-    report.verdict = verdict(report)
+    said = verdict(report, cfg.score)
+    report.verdict, report.verdict_legs = said.text, said.legs
     return report
 
 
@@ -296,17 +309,6 @@ def _leg_zones(
         secs = {h: secs[h] + part[h] for h in secs}
         measured += part_measured
     return LegZones(secs, measured, likely_seconds(t, knee, cfg.zones, bands, spans))
-
-
-def toe_bias_word(toe_deg: float, cfg: ScoreConfig) -> str:
-    """Toes turned "out" or "in" past the dead band, "neutral" within it, "unknown" if missing."""
-    if not np.isfinite(toe_deg):
-        return "unknown"
-    if toe_deg > cfg.toe_dead_band_deg:
-        return "out"
-    if toe_deg < -cfg.toe_dead_band_deg:
-        return "in"
-    return "neutral"
 
 
 def _seen_reps(reps: list[Rep], seen: np.ndarray, min_share: float) -> tuple[list[Rep], list[tuple[Rep, float]]]:
@@ -379,7 +381,6 @@ def _score_rep(
 
     knee_max = (peak(knee[:, 0]), peak(knee[:, 1]))
     toe_med = (med(toe[:, 0]), med(toe[:, 1]))
-    toe_mean = float(np.nanmean(toe_med)) if np.isfinite(toe_med).any() else float("nan")
     rep_faults = [f for f in faults if f.rep == r.index]
     trunk = m.trunk_lean_deg.values[r.i_turn]
     sq = squatting_fault(r, peak(np.array(knee_max)), abs(trunk), family, cfg.score)
@@ -391,18 +392,11 @@ def _score_rep(
         hip_max_deg=(peak(hip[:, 0]), peak(hip[:, 1])),
         zones=tuple(_leg_zones(m.t_s, m.knee_deg.values[:, k], cfg, error_bands(m.view, cfg.measure),
                                [(r.i_start, r.i_end)]) for k in range(2)),
-        toe_deg=toe_med, toe_bias=toe_bias_word(toe_mean, cfg.score), faults=tuple(rep_faults),
+        toe_deg=toe_med, toe_bias=call_toes(toe_med, m.view.yaw_deg, cfg.measure, cfg.score).bias,
+        faults=tuple(rep_faults),
         family=fam.family, family_alternative=fam.alternative, family_reason=fam.reason,
         family_evidence=fam.evidence,
     )
-
-
-def _set_toe_bias(m: Measures, scores: list[RepScore], cfg: Config) -> str:
-    if scores:
-        vals = [np.nanmean(s.toe_deg) for s in scores if np.isfinite(s.toe_deg).any()]
-        return toe_bias_word(float(np.median(vals)) if vals else float("nan"), cfg.score)
-    toe = m.toe_deg.values
-    return toe_bias_word(float(np.nanmedian(toe)) if np.isfinite(toe).any() else float("nan"), cfg.score)
 
 
 def absence_warnings(t_s: np.ndarray, detected: np.ndarray, cfg: ScoreConfig) -> list[str]:
@@ -444,59 +438,3 @@ def _coverage_warnings(m: Measures, view: str, warnings: list[str]) -> None:
     toe_cov = np.atleast_1d(m.toe_deg.coverage())
     if view != "side" and np.all(toe_cov < 0.5):
         warnings.append("feet hidden for most of the set: toe rotation is mostly missing")
-
-
-def ranked_heads(zones: tuple[LegZones, LegZones]) -> list[tuple[str, float]]:
-    """Heads by time their zone held the knees (both legs), with the share of measured time."""
-    measured = sum(z.measured_s for z in zones)
-    if measured <= 0:
-        return []
-    total = {h: sum(z.seconds[h] for z in zones) / measured for h in zones[0].seconds}
-    return sorted(total.items(), key=lambda kv: kv[1], reverse=True)
-
-
-def verdict(rep: Report) -> str:
-    n = len(rep.reps)
-    view = f"{rep.view.view} view"
-    if n == 0:
-        return (
-            f"No complete reps found ({view}; the lifter was found in {rep.coverage:.0%} of "
-            "frames). Film the whole set side-on with the whole body in frame."
-        )
-    fam = family_name(rep.family, rep.family_alternative)
-    parts = [f"{fam.capitalize()}, {n} rep{'s' if n != 1 else ''} ({view})."]
-    ranked = ranked_heads(rep.zones)
-    if ranked and ranked[0][1] >= 0.1:
-        (first, share) = ranked[0]
-        second, share2 = ranked[1] if len(ranked) > 1 else ("", 0.0)
-        runner_up = f" (next, {head(second).name}: {share2:.0%})" if share2 >= 0.005 else ""
-        parts.append(
-            f"This set mostly loaded the {head(first).name}: {share:.0%} of rep time in its "
-            f"zone{runner_up}."
-        )
-    elif ranked:
-        parts.append("During the reps the knees spent little time in any one hamstring head's zone.")
-    if rep.toe_bias == "out":
-        parts.append("Toes turned out: biased toward the lateral hamstrings (biceps femoris).")
-    elif rep.toe_bias == "in":
-        parts.append("Toes turned in: biased toward the medial hamstrings (semitendinosus, semimembranosus).")
-    elif rep.toe_bias == "neutral":
-        parts.append("Toes neutral: no medial or lateral bias.")
-    elif rep.view.trust.get("toe_deg", 0.0) <= 0:
-        parts.append(
-            "Toe rotation cannot be judged from a side view." if rep.view.view == "side" else
-            f"Toe rotation cannot be judged this far side-on (hips {rep.view.yaw_deg:.0f} deg from "
-            "facing the camera); film from the front for the toes."
-        )
-    else:
-        parts.append("Toe rotation could not be measured: the feet were not seen well enough.")
-    kinds = {f.kind for f in rep.faults}
-    if "squatting" in kinds:
-        k = sum(1 for f in rep.faults if f.kind == "squatting")
-        parts.append(f"Knees flexed like a squat in {k} rep(s): not the hip hinge an RDL needs.")
-    if "lumbar_extension" in kinds:
-        k = len({f.rep for f in rep.faults if f.kind == "lumbar_extension"})
-        parts.append(f"Low back arched past neutral in {k} rep(s).")
-    elif rep.family == "hinge" and np.isfinite(rep.lumbar_baseline_deg):
-        parts.append("No arching of the low back past its standing neutral.")
-    return " ".join(parts)

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from formcheck.types import REASONS, SIDES, Fault, LegZones, Report
+from formcheck.types import REASONS, SIDES, Fault, LegZones, Report, ToeCall
 from formcheck.version import __version__
 
 SCHEMA = "formcheck.report/1"
@@ -25,8 +25,18 @@ def _zones(z: LegZones) -> dict[str, Any]:
     return {
         "measured_s": _num(z.measured_s),
         "seconds": {h: _num(s) for h, s in z.seconds.items()},
+        # [low, high] seconds the head likely got given the angle's error at this view; null: no range
+        "likely_s": {h: [_num(x) for x in z.likely_s[h]] if h in z.likely_s else None for h in z.seconds},
         "share": {h: _num(z.share(h)) for h in z.seconds},
         "no_zone_s": _num(z.none_s),
+    }
+
+
+def _feet(deg: tuple[float, float], per_foot: bool) -> dict[str, Any]:
+    """Each foot's toe rotation where the view trusts each foot, else null; and the pair's mean."""
+    return {
+        **{side: _num(x, 1) if per_foot else None for side, x in zip(SIDES, deg)},
+        "pair_mean": _num(ToeCall.pair_of(deg), 1),
     }
 
 
@@ -69,7 +79,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             "truncated": report.truncated, "interrupted": report.interrupted,
         },
         "view": {
-            "view": v.view, "yaw_deg": _num(v.yaw_deg, 1), "facing": v.facing,
+            "view": v.view, "label": v.label, "rear": v.rear, "yaw_deg": _num(v.yaw_deg, 1), "facing": v.facing,
             "trust": {k: _num(x, 2) for k, x in v.trust.items()},
         },
         "exercise": {
@@ -78,6 +88,8 @@ def to_dict(report: Report) -> dict[str, Any]:
         },
         "coverage": _coverage(report),
         "verdict": report.verdict,
+        "verdict_legs": [SIDES[k] for k in report.verdict_legs],
+        "working_leg": SIDES[report.working_leg] if report.working_leg is not None else None,
         "reps": [
             {
                 "rep": s.rep.index, "family": s.family, "family_alternative": s.family_alternative,
@@ -89,7 +101,7 @@ def to_dict(report: Report) -> dict[str, Any]:
                 "knee_max_deg": dict(zip(SIDES, (_num(x, 1) for x in s.knee_max_deg))),
                 "hip_max_deg": dict(zip(SIDES, (_num(x, 1) for x in s.hip_max_deg))),
                 "zones": dict(zip(SIDES, (_zones(z) for z in s.zones))),
-                "toe_deg": dict(zip(SIDES, (_num(x, 1) for x in s.toe_deg))),
+                "toe_deg": _feet(s.toe_deg, report.toe.per_foot),
                 "toe_bias": s.toe_bias,
                 "faults": [_fault(f) for f in s.faults],
             }
@@ -100,6 +112,10 @@ def to_dict(report: Report) -> dict[str, Any]:
             "whole_clip": dict(zip(SIDES, (_zones(z) for z in report.zones_clip))),
         },
         "toe_bias": report.toe_bias,
+        "toe": {
+            "bias": report.toe.bias, "per_foot": report.toe.per_foot,
+            "deg": _feet(report.toe.deg, report.toe.per_foot), "reason": report.toe.reason,
+        },
         "lumbar_baseline_deg": _num(report.lumbar_baseline_deg, 2),
         "faults": [_fault(f) for f in report.faults],
         "warnings": list(report.warnings),

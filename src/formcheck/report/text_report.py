@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 
 from formcheck import vocab
+from formcheck.analysis.toe_bias import signed_deg
 from formcheck.report.abbreviations import spelled_out
-from formcheck.types import LegZones, Report
+from formcheck.report.ranges import any_range, range_words
+from formcheck.types import SIDES, LegZones, Report
 
 
 def _f(x: float, fmt: str = "{:.1f}") -> str:
@@ -44,6 +46,39 @@ def _rep_table(report: Report) -> list[str]:
     return lines
 
 
+def _zone_cell(z: LegZones, head: str) -> str:
+    """' 2.9 s (24%, likely 2.4–3.3 s)', or ' 2.9 s (24%)' without a range."""
+    words = range_words(z, head)
+    return f"{z.seconds[head]:5.1f} s ({_pct(z.share(head))}{', ' + words if words else ''})"
+
+
+def _zone_table(report: Report) -> list[str]:
+    """Each head's seconds per leg, left column then right, with the likely range where known."""
+    zones, span = (report.zones, "during the reps") if report.reps else (report.zones_clip, "over the clip")
+    ranged = any_range(zones)
+    why = " (likely: the range the knee angle's error from this view allows)" if ranged else ""
+    lines = [f"time in each head's zone {span}, left leg / right leg{why}:"]
+    cells = [(vocab.head(z.head).name, [_zone_cell(leg, z.head) for leg in zones]) for z in report.zone_defs]
+    measured = [f"{leg.measured_s:5.1f} s" for leg in zones]
+    width = max(len(c[0]) for _, c in cells + [("", measured)])
+    for name, (left, right) in cells + [("knee measured", measured)]:
+        lines.append(f"  {name:<26} {left:<{width}} / {right}")
+    return lines
+
+
+def _toe_line(report: Report) -> str:
+    """The set's toe rotation: each foot where the view trusts each, else the pair's mean."""
+    toe = report.toe
+    over = "median over the reps" if report.reps else "median over the clip"
+    if toe.per_foot and any(math.isfinite(x) for x in toe.deg):
+        feet = ", ".join(f"{side} {signed_deg(x) if math.isfinite(x) else '-'}" for side, x in zip(SIDES, toe.deg))
+        return f"toes ({over}, each foot): {feet}: {toe.bias}"
+    if math.isfinite(toe.pair_deg):
+        return (f"toes ({over}, mean of both feet: from this view one foot alone is not trusted): "
+                f"{signed_deg(toe.pair_deg)}: {toe.bias}")
+    return ""
+
+
 def damaged_line(report: Report) -> str:
     """The damaged frames and where they were, for a damaged video."""
     spans = ", ".join(f"{a:.2f}–{b:.2f} s" for a, b in report.damaged_s)
@@ -58,7 +93,7 @@ def to_text(report: Report) -> str:
     v = report.view
     lines.append(
         f"{report.source}: {report.duration_s:.1f} s, {report.n_frames} frames, "
-        f"{report.width_px}x{report.height_px}; view {v.view} (hips {_f(v.yaw_deg, '{:.0f}')} deg "
+        f"{report.width_px}x{report.height_px}; view {v.label} (hips {_f(v.yaw_deg, '{:.0f}')} deg "
         f"from facing the camera); lifter found in {report.coverage:.0%} of frames"
     )
     fam = (report.family or "none") + (f" or {report.family_alternative}" if report.family_alternative else "")
@@ -71,15 +106,10 @@ def to_text(report: Report) -> str:
     lines.append("")
     lines.extend(_rep_table(report) if report.reps else ["no reps found"])
     lines.append("")
-    zones, span = (report.zones, "during the reps") if report.reps else (report.zones_clip, "over the clip")
-    lines.append(f"time in each head's zone {span} (left / right):")
-    left, right = zones
-    for z in report.zone_defs:
-        lines.append(
-            f"  {vocab.head(z.head).name:<26} {left.seconds[z.head]:5.1f} s ({_pct(left.share(z.head))})"
-            f" / {right.seconds[z.head]:5.1f} s ({_pct(right.share(z.head))})"
-        )
-    lines.append(f"  {'knee measured':<26} {left.measured_s:5.1f} s / {right.measured_s:5.1f} s")
+    lines.extend(_zone_table(report))
+    toe = _toe_line(report)
+    if toe:
+        lines.append(toe)
     if report.faults:
         lines.append("")
         lines.append("faults:")

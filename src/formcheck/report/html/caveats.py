@@ -36,7 +36,7 @@ def view_section(report: Report) -> str:
         for k, x in v.trust.items()
     )
     body = (
-        f"<p>Detected <b>{esc(v.view)} view</b>: hips {num(v.yaw_deg, '{:.0f}')}° from facing the camera "
+        f"<p>Detected <b>{esc(v.label)} view</b>: hips {num(v.yaw_deg, '{:.0f}')}° from facing the camera "
         f"(0° = square to the camera, 90° = side-on){esc(facing)}.</p>"
         f'<div class="scroll"><table><thead><tr><th class="text">measure: what its trust means</th>'
         f"<th>trust</th></tr></thead><tbody>{rows}</tbody></table></div>"

@@ -105,7 +105,7 @@ def _lumbar_unmeasured_reason(report: Report) -> str:
     v = report.view
     if v.trust.get("arch_deg", 0.0) <= 0:
         return (f"Not measured: the low back's outline is only visible side-on, and this set was filmed "
-                f"from {a_view(v.view)} (hips {num(v.yaw_deg, '{:.0f}')}° from facing the camera). "
+                f"from {a_view(v.label)} (hips {num(v.yaw_deg, '{:.0f}')}° from facing the camera). "
                 "Film side-on, camera at hip height, to check the stack.")
     arch = report.measures.arch_deg
     if not np.isfinite(arch.values).any():

@@ -10,7 +10,7 @@ import numpy as np
 from formcheck.config import MeasureConfig, ScoreConfig
 from formcheck.report.html.markup import CHART_W, LEG_COLOURS, a_view, esc, num, pct, section, swatch, top_reason
 from formcheck.report.svg import Frame, axes, nice_ticks, rect, svg_open
-from formcheck.types import SIDES, Report
+from formcheck.types import SIDES, Report, ToeCall
 
 
 def toe_section(report: Report) -> str:
@@ -23,6 +23,8 @@ def toe_section(report: Report) -> str:
     if not np.isfinite(toe).any():
         return section("toe", title, f"<p>{esc(why_not or 'Toe rotation was not measured.')}</p>")
     band = ScoreConfig().toe_dead_band_deg
+    per_foot = report.toe.per_foot
+    drawn = toe if per_foot else np.array([[ToeCall.pair_of(s.toe_deg)] for s in report.reps])
     lim = max(15.0, 5.0 * math.ceil((float(np.nanmax(np.abs(toe))) + 3.0) / 5.0))
     n = len(report.reps)
     f = Frame(CHART_W, 280.0, 0.5, n + 0.5, -lim, lim)
@@ -39,24 +41,38 @@ def toe_section(report: Report) -> str:
         cx = float(f.x(i + 1))
         out.append(f'<text x="{cx:.1f}" y="{f.bottom_px + 19:.1f}" text-anchor="middle" font-size="13" '
                    f'fill="#5b6570">{s.rep.index}</text>')
-        for k, side in enumerate(SIDES):
-            out.append(_toe_marker(f, cx + (k - 0.5) * 12, s.toe_deg[k], k, f"rep {s.rep.index} {side} foot"))
+        if per_foot:
+            for k, side in enumerate(SIDES):
+                out.append(_toe_marker(f, cx + (k - 0.5) * 12, s.toe_deg[k], k, f"rep {s.rep.index} {side} foot"))
+        else:
+            out.append(_toe_marker(f, cx, float(drawn[i, 0]), 2, f"rep {s.rep.index}, mean of both feet"))
     out.append("</svg>")
-    legend = (f'<div class="legend"><span><svg width="14" height="14" viewBox="0 0 14 14"><circle cx="7" cy="7" '
-              f'r="5.5" fill="{LEG_COLOURS[0]}"/></svg> left foot</span><span><svg width="14" height="14" '
-              f'viewBox="0 0 14 14"><rect x="1.5" y="1.5" width="11" height="11" fill="{LEG_COLOURS[1]}"/>'
-              f"</svg> right foot</span><span>{swatch('rgba(46,125,50,.25)')}neutral (±{band:g}°)</span></div>")
+    markers = (f'<span><svg width="14" height="14" viewBox="0 0 14 14"><circle cx="7" cy="7" r="5.5" '
+               f'fill="{LEG_COLOURS[0]}"/></svg> left foot</span><span><svg width="14" height="14" '
+               f'viewBox="0 0 14 14"><rect x="1.5" y="1.5" width="11" height="11" fill="{LEG_COLOURS[1]}"/>'
+               "</svg> right foot</span>" if per_foot else
+               f'<span><svg width="14" height="14" viewBox="0 0 14 14"><path d="M7 0.5L13.5 7L7 13.5L0.5 7Z" '
+               f'fill="{LEG_COLOURS[0]}"/></svg> mean of both feet</span>')
+    legend = (f'<div class="legend">{markers}<span>{swatch("rgba(46,125,50,.25)")}neutral (±{band:g}°)</span>'
+              "</div>")
+    pair = ("" if per_foot else
+            f" From {a_view(report.view.label)} (hips {num(report.view.yaw_deg, '{:.0f}')}° from facing the "
+            "camera) one foot alone is not trusted, so each rep shows the mean of both feet, and a bias is "
+            "called only when both feet say the same.")
+    reason = f" {report.toe.reason[:1].upper()}{report.toe.reason[1:]}." if report.toe.reason else ""
     body = (
         legend + f'<div class="chart">{"".join(out)}</div>'
         + f'<p class="note">Median over each rep; + is toes out (biases the lateral hamstrings, biceps '
           f"femoris), − toes in (the medial: semitendinosus, semimembranosus). Within ±{band:g}° counts "
-          f"as neutral. Set bias: <b>{esc(report.toe_bias)}</b>.{' ' + esc(why_not) if why_not else ''}</p>"
+          f"as neutral.{esc(pair)} Set bias: <b>{esc(report.toe_bias)}</b>.{esc(reason)}"
+          f"{' ' + esc(why_not) if why_not else ''}</p>"
     )
     return section("toe", title, body)
 
 
 def _toe_marker(f: Frame, cx_px: float, toe_deg: float, side_k: int, label: str) -> str:
-    """Left foot a circle, right foot a square; a missing foot gets a grey × on the zero line."""
+    """Left foot a circle, right foot a square, the pair's mean (``side_k`` 2) a diamond; a missing
+    value gets a grey × on the zero line."""
     if not math.isfinite(toe_deg):
         return (f'<text x="{cx_px:.1f}" y="{float(f.y(0)) + 4.5:.1f}" text-anchor="middle" font-size="12" '
                 f'fill="#9aa2ab">×<title>{esc(label)}: not measured</title></text>')
@@ -64,6 +80,9 @@ def _toe_marker(f: Frame, cx_px: float, toe_deg: float, side_k: int, label: str)
     tip = f"<title>{esc(label)}: {toe_deg:+.1f} deg</title>"
     if side_k == 0:
         return f'<circle class="toe" cx="{cx_px:.1f}" cy="{y:.1f}" r="5.5" fill="{LEG_COLOURS[0]}">{tip}</circle>'
+    if side_k == 2:
+        return (f'<path class="toe pair" d="M{cx_px:.1f} {y - 6.5:.1f}l6.5 6.5l-6.5 6.5l-6.5 -6.5Z" '
+                f'fill="{LEG_COLOURS[0]}">{tip}</path>')
     return (f'<rect class="toe" x="{cx_px - 5:.1f}" y="{y - 5:.1f}" width="10" height="10" '
             f'fill="{LEG_COLOURS[1]}">{tip}</rect>')
 
@@ -74,7 +93,7 @@ def _toe_unmeasured_reason(report: Report) -> str:
     max_yaw = MeasureConfig().toe_max_yaw_deg
     cov = np.atleast_1d(report.measures.toe_deg.coverage())
     if v.trust.get("toe_deg", 0.0) <= 0:
-        return (f"Toe rotation is not measured from {a_view(v.view)} (hips {num(v.yaw_deg, '{:.0f}')}° from "
+        return (f"Toe rotation is not measured from {a_view(v.label)} (hips {num(v.yaw_deg, '{:.0f}')}° from "
                 f"facing the camera): from there the foot's turn is mostly depth the camera cannot see. "
                 f"Film from the front, within {max_yaw:g}° of facing the camera, to judge the toes.")
     if np.all(~np.isfinite(cov) | (cov < 0.5)):

@@ -13,6 +13,7 @@ from formcheck.report.html.caveats import trust_note
 from formcheck.report.html.markup import (
     CHART_W,
     FLAG_COLOUR,
+    LEG_COLOURS,
     esc,
     head_legend,
     leg_legend,
@@ -23,6 +24,7 @@ from formcheck.report.html.markup import (
     time_frame,
     zone_heads,
 )
+from formcheck.report.ranges import any_range, likely_range_s, range_words, seconds_words
 from formcheck.report.svg import Frame, axes, nice_ceil, nice_ticks, rect, svg_open
 from formcheck.types import SIDES, LegZones, Report
 
@@ -60,13 +62,76 @@ def verdict_section(report: Report) -> str:
     cues = ""
     if report.faults:
         cues = '<ul class="cues">' + "".join(f"<li>{esc(x.message)}</li>" for x in report.faults) + "</ul>"
+    seconds = "the reps" if report.reps else "the whole clip"
+    ranged = (f"Whiskers and “likely” give the range each head's seconds likely span, given how far the knee "
+              f"angle can be off from this {esc(report.view.label)} view." if any_range(zones) else
+              "No error range is known for this view: the seconds are as measured.")
     body = (
         f'<p class="verdict">{esc(report.verdict)}</p>{cues}'
         f"<h3>Share {span} the knee spent in each head's zone</h3>"
         f'<div class="share">{rows}</div>{head_legend(report, with_none=True)}'
-        f'<p class="note">Knee measured for {measured} (left / right).</p>'
+        f'<p class="note">Knee measured for {measured} (left / right).{_speaks_for(report)}</p>'
+        f"<h3>Seconds in each head's zone over {seconds}, per leg</h3>"
+        f'<div class="chart">{_seconds_chart(zones, heads)}</div>'
+        f'<p class="note">Each head has two bars: the left leg (upper, solid) and the right leg (lower, '
+        f"lighter). {ranged}</p>"
     )
     return section("verdict", "Verdict", body)
+
+
+def _speaks_for(report: Report) -> str:
+    """Which legs the verdict speaks for, when it names heads from the reps."""
+    if not report.reps:
+        return ""
+    legs = report.verdict_legs
+    if not legs:
+        return " Neither leg was seen for enough of the reps to decide the verdict."
+    who = "both legs" if len(legs) == 2 else f"the {SIDES[legs[0]]} leg only"
+    return f" The verdict speaks for {who}."
+
+
+ROW_PX, GROUP_GAP_PX = 19.0, 14.0  # one leg's bar in the seconds chart; space between heads
+
+
+def _seconds_chart(zones: tuple[LegZones, LegZones], heads: list[vocab.Head]) -> str:
+    """Each head's seconds per leg as horizontal bars, with the likely range as a whisker and the
+    figure written beside it: "L 2.9 s (likely 2.4–3.3 s)"."""
+    n = len(heads)
+    top_s = max([z.seconds[h.key] for z in zones for h in heads]
+                + [rng[1] for z in zones for h in heads if (rng := likely_range_s(z, h.key))] + [0.1])
+    height = 26.0 + n * (2 * ROW_PX + GROUP_GAP_PX) + 40.0
+    f = Frame(CHART_W, height, 0.0, nice_ceil(top_s / 0.62), 0.0, 1.0)
+    out = [svg_open(f.width_px, f.height_px, "Seconds in each head's zone per leg, with the likely range"),
+           axes(f, nice_ticks(f.x_lo, f.x_hi, 8), np.zeros(0), "seconds", "")]
+    for i, h in enumerate(heads):
+        y0 = f.top_px + i * (2 * ROW_PX + GROUP_GAP_PX)
+        out.append(f'<text x="{f.left_px - 7:.1f}" y="{y0 + ROW_PX + 4.5:.1f}" text-anchor="end" font-size="13" '
+                   f'font-weight="600" fill="{h.colour_hex}">{esc(h.abbrev)}</text>')
+        for k, (side, z) in enumerate(zip(SIDES, zones)):
+            out.append(_seconds_bar(f, y0 + k * ROW_PX, z, h, k, side))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _seconds_bar(f: Frame, y_px: float, z: LegZones, h: vocab.Head, k: int, side: str) -> str:
+    """One leg's bar for one head, its whisker, and its figure in words."""
+    secs, rng = z.seconds[h.key], likely_range_s(z, h.key)
+    x0, x1 = float(f.x(0.0)), float(f.x(secs))
+    mid = y_px + ROW_PX / 2
+    words = seconds_words(z, h.key)
+    out = [f'<rect class="secs" data-head="{esc(h.key)}" data-leg="{side}" x="{x0:.1f}" y="{y_px + 2:.1f}" '
+           f'width="{max(x1 - x0, 0.0):.1f}" height="{ROW_PX - 4:.1f}" fill="{h.colour_hex}" '
+           f'fill-opacity="{1.0 if k == 0 else 0.5}"><title>{side} leg, {esc(h.name)}: {esc(words)}</title></rect>']
+    end = x1
+    if rng:
+        lo, hi = float(f.x(rng[0])), float(f.x(rng[1]))
+        end = max(end, hi)
+        out.append(f'<path class="whisker" d="M{lo:.1f},{mid:.1f}H{hi:.1f}M{lo:.1f},{mid - 5:.1f}V{mid + 5:.1f}'
+                   f'M{hi:.1f},{mid - 5:.1f}V{mid + 5:.1f}" stroke="{LEG_COLOURS[0]}" stroke-width="1.6" '
+                   'fill="none"/>')
+    out.append(f'<text x="{end + 6:.1f}" y="{mid + 4.5:.1f}" font-size="12.5" fill="{LEG_COLOURS[0]}">'
+               f'<tspan font-weight="600">{side[0].upper()}</tspan> {esc(words)}</text>')
+    return "".join(out)
 
 
 def knee_section(report: Report) -> str:
@@ -114,7 +179,7 @@ def _knee_trust_sentence(report: Report) -> str:
     """How far this view lets the knee angle, and so the zone seconds, be trusted."""
     trust = report.view.trust.get("knee_deg", float("nan"))
     note = trust_note("knee_deg", report.view.view, trust) if math.isfinite(trust) else "unknown"
-    return f"From this {report.view.view} view the knee angle is trusted {pct(trust)}: {note}."
+    return f"From this {report.view.label} view the knee angle is trusted {pct(trust)}: {note}."
 
 
 def zone_bars_section(report: Report) -> str:
@@ -144,9 +209,17 @@ def zone_bars_section(report: Report) -> str:
         head_legend(report, with_none=True)
         + f'<div class="chart">{"".join(out)}</div>'
         + '<p class="note">Each rep has two bars, left leg then right leg; their height is the time '
-          "that knee was measured during the rep. A leg not seen in a rep has no bar (marked ×).</p>"
+          "that knee was measured during the rep. A leg not seen in a rep has no bar (marked ×)."
+        + (" Hover a segment for its likely range." if any_range([z for s in report.reps for z in s.zones]) else "")
+        + "</p>"
     )
     return section("zone-bars", "Time in each head's zone, per rep", body)
+
+
+def _likely(z: LegZones, key: str) -> str:
+    """' (likely 0.3–0.5 s)' for a head with a range; '' otherwise (and for 'no zone')."""
+    words = range_words(z, key) if key in z.seconds else ""
+    return f" ({esc(words)})" if words else ""
 
 
 def _stacked_bar(f: Frame, cx_px: float, width_px: float, z: LegZones, heads: list[vocab.Head], rep: int,
@@ -163,6 +236,6 @@ def _stacked_bar(f: Frame, cx_px: float, width_px: float, z: LegZones, heads: li
         y_top, y_bot = float(f.y(base + secs)), float(f.y(base))
         out.append(f'<rect class="seg" data-head="{esc(key)}" x="{x0:.1f}" y="{y_top:.1f}" '
                    f'width="{width_px:.1f}" height="{max(y_bot - y_top, 0.0):.1f}" fill="{colour}">'
-                   f"<title>rep {rep} {side}: {esc(label)} {secs:.2f} s</title></rect>")
+                   f"<title>rep {rep} {side}: {esc(label)} {secs:.2f} s{_likely(z, key)}</title></rect>")
         base += secs
     return "".join(out)
