@@ -18,7 +18,8 @@ from synthetic import rep_curve, side_view_pose
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
 # synthetic lifters have exact angles: analyse them without the angle model fitted to MediaPipe
-RAW = Config(measure=MeasureConfig(angle_model=None))
+# and without taking their standing knee off as zero (some stand with the knees 10 deg bent)
+RAW = Config(measure=MeasureConfig(angle_model=None, zero_standing_knee=False))
 
 
 def _set(knee_lo, knee_hi, hip_lo, hip_hi, n_reps=5, fps=30.0):
@@ -62,6 +63,20 @@ def test_synthetic_zone_seconds_follow_the_knee_curve() -> None:
             assert leg.seconds[head] == pytest.approx(4 * per_rep, rel=0.05)
         # semitendinosus: 85..100 reached, 2 x 15 deg per rep
         assert leg.seconds["semitendinosus"] == pytest.approx(4 * 2 * 15 / 60.0, rel=0.08)
+
+
+def test_a_standing_lifters_knees_count_from_their_standing_reading() -> None:
+    """Standing tall with the knees reading 10 deg, the analysis takes 10 off each knee
+    (analysis/standing.py): rest reads 0 and a 100-deg bottom reads 90."""
+    t, knee, hip = _set(10, 100, 20, 130, n_reps=4)
+    cfg = Config(measure=MeasureConfig(angle_model=None))
+    r = analyze_pose(side_view_pose(t, knee, hip), cfg, exercise="squat")
+    np.testing.assert_allclose(r.knee_zero_deg, 10.0, atol=0.5)
+    assert np.nanmax(r.measures.knee_deg.values) == pytest.approx(90.0, abs=1.0)
+    assert np.nanmedian(r.measures.knee_deg.values[: 10]) == pytest.approx(0.0, abs=0.5)
+    kneeling = analyze_pose(side_view_pose(t, knee, hip), Config(measure=MeasureConfig(
+        angle_model=None, zero_standing_knee=False)), exercise="squat")
+    assert np.isnan(kneeling.knee_zero_deg).all()
 
 
 def test_synthetic_squat_is_called_a_squat_and_flagged() -> None:

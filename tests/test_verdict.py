@@ -18,7 +18,7 @@ from formcheck.config import Config, MeasureConfig, ScoreConfig
 from formcheck.types import LegZones, Report
 from synthetic import rep_curve, side_view_pose
 
-RAW = Config(measure=MeasureConfig(corrections={}))
+RAW = Config(measure=MeasureConfig(angle_model=None, zero_standing_knee=False))
 SM, BFL, BFS, ST = "semimembranosus", "biceps_femoris_long", "biceps_femoris_short", "semitendinosus"
 HEADS = (SM, BFL, BFS, ST)
 

@@ -34,7 +34,9 @@ from formcheck.analysis.pipeline import (
     working_knee_side,
 )
 from formcheck.analysis.reps import SETTLE_FRAC, RepCounter, RepScale, scale_from_series
+from formcheck.analysis.posture import set_posture
 from formcheck.analysis.smoothing import mean_present
+from formcheck.analysis.standing import knee_zero_deg, standing_frames
 from formcheck.analysis.toe_bias import call_toes
 from formcheck.analysis.tracking import build_sequence
 from formcheck.analysis.view import estimate_view
@@ -100,6 +102,7 @@ class LiveAnalyzer:
         self.lumbar_ext = Growing((), np.float64)
         self.view = ViewEstimate("unknown", float("nan"), 0, {})
         self.lengths: SegmentLengths | None = None  # the lifter's proportions (analysis/lift.py)
+        self.knee_zero = np.zeros(2)  # each knee's standing-tall reading, taken off (analysis/standing.py)
         self.family = exercise
         self.family_locked = exercise is not None
         self.knee_side: int | None = None
@@ -131,7 +134,7 @@ class LiveAnalyzer:
         if t_s >= self._next_refresh_s and lifter is not None:
             self._refresh_view(t_s)
         raw = self._measure_last(t_s)
-        knee = self._filters["knee"].update(t_s, raw["knee"])
+        knee = self._filters["knee"].update(t_s, raw["knee"]) - self.knee_zero
         hip = self._filters["hip"].update(t_s, raw["hip"])
         toe = self._filters["toe"].update(t_s, raw["toe"])
         lean = float(self._filters["lean"].update(t_s, raw["lean"])[0])
@@ -216,15 +219,17 @@ class LiveAnalyzer:
         seq = self.pose.sequence(i0)
         if int(seq.detected.sum()) >= MIN_VIEW_FRAMES:
             self.view = estimate_view(seq, self.cfg.measure)
-            # the lifter's segment lengths over the same frames, not the last second's
-            self.lengths = measured_lengths(seq, self.cfg.measure)
+            # the lifter's segment lengths over every frame so far (as the recorded analysis
+            # takes them over the set), not the last second's
+            self.lengths = measured_lengths(self.pose.sequence(0), self.cfg.measure)
 
     def _refresh_slow(self) -> None:
         """Family, working knee, rep scale and back baseline from the frames so far."""
         cfg = self.cfg
+        self._refresh_knee_zero()
         knee = self.knee.view()
         side = working_knee_side(knee, cfg.reps.min_range_deg)
-        if side != self.knee_side:
+        if side != self.knee_side or self._zero_moved:
             self.knee_side = side
             drive = knee[:, side] if side is not None else mean_present(knee, axis=1)
             self.knee_drive.view()[:] = drive
@@ -253,6 +258,22 @@ class LiveAnalyzer:
             with np.errstate(invalid="ignore"):
                 at_rest = ((signal - self.scale.rest) / self.scale.span) <= SETTLE_FRAC
         self.lumbar_base_deg = baseline_deg(self.arch.view(), at_rest)
+
+    def _refresh_knee_zero(self) -> None:
+        """Each knee's zero as the recorded analysis takes it, from the frames so far: a standing
+        lifter's knees read 0 while they stand tall. A changed zero moves every stored knee value."""
+        self._zero_moved = False
+        if not self.cfg.measure.zero_standing_knee:
+            return
+        hip = self.hip_mean.view()
+        zero = np.zeros(2)
+        if set_posture(self.pose.world_m.view(), hip).name == "standing":
+            tall = standing_frames(self.pose.t_s.view(), hip, self.lean.view(), self.cfg.measure)
+            zero = np.nan_to_num(knee_zero_deg(self.knee.view() + self.knee_zero, tall, self.cfg.measure))
+        if np.allclose(zero, self.knee_zero):
+            return
+        self.knee.view()[:] -= zero - self.knee_zero
+        self.knee_zero, self._zero_moved = zero, True
 
     def _signal(self) -> np.ndarray:
         return self.hip_mean.view() if self.family in ("hinge", "squat") else self.knee_drive.view()
