@@ -33,8 +33,8 @@ from formcheck.analysis.pipeline import (
     rest_is_low,
     working_knee_side,
 )
-from formcheck.analysis.reps import SETTLE_FRAC, RepCounter, RepScale, scale_from_series
 from formcheck.analysis.posture import set_posture
+from formcheck.analysis.reps import SETTLE_FRAC, RepCounter, RepScale, scale_from_series
 from formcheck.analysis.smoothing import mean_present
 from formcheck.analysis.standing import knee_zero_deg, standing_frames
 from formcheck.analysis.toe_bias import call_toes
