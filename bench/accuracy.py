@@ -117,9 +117,8 @@ def fit_lumbar(clips: list, exclude: set[int]) -> dict:
 # render_set.py also stores the raw 3-D angles. Both count from standing tall (DOMAIN: 0 = straight
 # knee, standing tall): the rig's rest posture already reads 5-8 deg of sagittal hip "flexion" and
 # 8-10 deg of knee "flexion" between its joint centres (bone heads), so each body's rest values
-# (``hip_rest_deg`` from the first frame of its sets that start at rest, i.e. all but the seated
-# curl; ``knee_rest_deg`` from its sets that start standing straight) are taken off.
-STARTS_SEATED = {"leg_curl_seated"}
+# (``hip_rest_deg``, ``knee_rest_deg``: the first frame of its sets that start standing straight;
+# a single-leg bridge starts with the hips flexed 44 deg) are taken off.
 STARTS_STRAIGHT = {"rdl", "deadlift", "squat"}
 TRUTH_KEY = {"knee_deg": "knee_sag_deg", "hip_deg": "hip_sag_deg", "toe_deg": "toe_heel_deg"}
 REST_KEY = {"knee_deg": "knee_rest_deg", "hip_deg": "hip_rest_deg"}
@@ -137,9 +136,8 @@ def set_hip_rest(clips: list) -> None:
     rest = defaultdict(lambda: defaultdict(list))
     for meta, truth, _pose, _name in clips:
         body = int(meta.get("body_seed", 0))
-        if meta.get("exercise") not in STARTS_SEATED and "hip_sag_deg" in truth:
+        if meta.get("exercise") in STARTS_STRAIGHT:
             rest[body]["hip_rest_deg"].append(truth["hip_sag_deg"][0])
-        if meta.get("exercise") in STARTS_STRAIGHT and "knee_sag_deg" in truth:
             rest[body]["knee_rest_deg"].append(truth["knee_sag_deg"][0])
     for meta, truth, _pose, _name in clips:
         values = rest[int(meta.get("body_seed", 0))]

@@ -69,10 +69,10 @@ def test_angle_model_weighs_the_candidates_of_its_view_bin() -> None:
     measure without weights for the bin reads the hybrid candidate (exact on a synthetic body)."""
     t = np.arange(5) / 30.0
     pose = side_view_pose(t, np.full(5, 60.0), np.full(5, 60.0))
-    model = AngleModel(weights={("knee_deg", "side"): AngleWeights(3.0, (0.5, 0.0, 0.5, 0.0)),
-                                ("knee_deg", "front"): AngleWeights(50.0, (1.0, 0.0, 0.0, 0.0))})
+    model = AngleModel(weights={("knee_deg", f"{b}:{g}"): w for g in ("standing", "other") for b, w in (
+        ("side", AngleWeights(3.0, (0.5, 0.0, 0.5, 0.0))), ("front", AngleWeights(50.0, (1.0, 0.0, 0.0, 0.0))))})
     m = compute_measures(pose, MeasureConfig(angle_model=model))
-    assert m.view.view == "side"
+    assert m.view.view == "side" and m.view_bin.startswith("side:")
     np.testing.assert_allclose(m.knee_deg.values, 3.0 + 0.5 * 60.0 + 0.5 * 60.0, atol=1e-3)
     np.testing.assert_allclose(m.hip_deg.values, 60.0, atol=1e-3)
 
@@ -122,3 +122,13 @@ def test_toe_rotation_sign_and_size_from_front(left: float, right: float) -> Non
     assert m.view.view == "front"
     np.testing.assert_allclose(m.toe_deg.values[:, 0], left, atol=1.0)
     np.testing.assert_allclose(m.toe_deg.values[:, 1], right, atol=1.0)
+
+
+def test_a_rear_bin_without_weights_borrows_its_front_twins_in_the_same_group() -> None:
+    model = AngleModel(weights={("knee_deg", "front:other"): AngleWeights(1.0, (1.0, 0.0, 0.0, 0.0)),
+                                ("knee_deg", "front:standing"): AngleWeights(2.0, (1.0, 0.0, 0.0, 0.0))})
+    assert model.weights_for("knee_deg", "rear:other").offset_deg == 1.0
+    assert model.weights_for("knee_deg", "rear:standing").offset_deg == 2.0
+    assert model.weights_for("knee_deg", "side:standing") is None
+    assert model.bin_of(30.0, True, False) == "rear-oblique-30:other"
+    assert model.bin_of(80.0, True, True) == "side:standing"

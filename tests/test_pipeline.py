@@ -72,7 +72,7 @@ def test_a_standing_lifters_knees_count_from_their_standing_reading() -> None:
     cfg = Config(measure=MeasureConfig(angle_model=None))
     r = analyze_pose(side_view_pose(t, knee, hip), cfg, exercise="squat")
     np.testing.assert_allclose(r.knee_zero_deg, 10.0, atol=0.5)
-    assert np.nanmax(r.measures.knee_deg.values) == pytest.approx(90.0, abs=1.0)
+    assert np.nanmax(r.measures.knee_deg.values) == pytest.approx(90.0, abs=2.5)  # smoothed peak
     assert np.nanmedian(r.measures.knee_deg.values[: 10]) == pytest.approx(0.0, abs=0.5)
     kneeling = analyze_pose(side_view_pose(t, knee, hip), Config(measure=MeasureConfig(
         angle_model=None, zero_standing_knee=False)), exercise="squat")

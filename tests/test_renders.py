@@ -20,6 +20,7 @@ from render_metrics import (
     FAMILY,
     RENDERS,
     knee_errors,
+    knee_rest,
     load,
     lumbar_flagged_reps,
     run,
@@ -54,7 +55,7 @@ def test_render_against_its_truth(clip: str) -> None:
     # square to the camera the hip angle is noisier and a rep's start is read up to 0.4 s late
     np.testing.assert_allclose(starts, truth["rep_start_s"], atol=0.35 if r.view.view == "side" else 0.5)
 
-    knee = knee_errors(r, truth)
+    knee = knee_errors(r, truth, knee_rest(clip))
     assert knee.size > 0.5 * len(truth["t_s"])
     mae = float(np.mean(np.abs(knee)))
     assert mae <= want["knee_mae_deg"] * 1.1 + 0.5, f"knee MAE {mae:.2f} deg"

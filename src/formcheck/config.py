@@ -131,7 +131,8 @@ class AngleWeights:
 @dataclass(frozen=True)
 class AngleModel:
     """How knee and hip flexion are read from each view (analysis/lift.py): weights per
-    (measure, view bin). A view bin missing for a measure falls back to the hybrid reading."""
+    (measure, "view bin:posture group"). A bin without weights borrows its fallback's (same
+    group), else reads the hybrid candidate."""
 
     bins: tuple[ViewBin, ...] = VIEW_BINS
     weights: dict[tuple[str, str], AngleWeights] = field(default_factory=dict)
@@ -141,13 +142,19 @@ class AngleModel:
 
     def weights_for(self, measure: str, view_bin: str) -> AngleWeights | None:
         w = self.weights.get((measure, view_bin))
-        return w if w is not None else self.weights.get((measure, self.fallback.get(view_bin, "")))
+        if w is not None:
+            return w
+        where, _, group = view_bin.partition(":")
+        return self.weights.get((measure, f"{self.fallback.get(where, '')}:{group}"))
 
-    def bin_of(self, yaw_deg: float, rear: bool) -> str:
+    def bin_of(self, yaw_deg: float, rear: bool, standing: bool) -> str:
+        """"<view bin>:standing" or "<view bin>:other" (kneeling, seated or lying: the thighs and
+        shins lie along other directions, and the foreshortening with them)."""
+        group = "standing" if standing else "other"
         for b in self.bins:
             if b.holds(yaw_deg, rear):
-                return b.name
-        return "side"
+                return f"{b.name}:{group}"
+        return f"side:{group}"
 
 
 # (measure, view bin) -> weights, fitted by `bench/angles.py --print-config` (see there for how)
@@ -165,7 +172,7 @@ class ErrorBand:
     spread_deg: float
 
 
-# view bin -> knee error bands, from `bench/angles.py --print-config`: each rendered set's error
+# "view bin:posture group" -> knee error bands, from `bench/angles.py --print-config`: each rendered set's error
 # measured with a model fitted without its body, per leg and band of measured angle
 KNEE_ERRORS: dict[str, tuple[ErrorBand, ...]] = {}
 
@@ -193,11 +200,12 @@ class MeasureConfig:
     angle_model: AngleModel | None = field(default_factory=lambda: ANGLE_MODEL)
     knee_errors: dict[str, tuple[ErrorBand, ...]] = field(default_factory=lambda: dict(KNEE_ERRORS))
     # A standing lifter's knees read 0 while they stand tall (analysis/standing.py): the hips within
-    # stand_hip_deg of their straightest and the trunk within stand_trunk_deg of upright, for at
+    # stand_hip_deg of their straightest and the trunk within stand_trunk_deg of upright (loose: a
+    # camera 25 deg above tips the world trunk that much), for at
     # least stand_min_s; a median reading outside knee_zero_range_deg is not taken off.
     zero_standing_knee: bool = True
     stand_hip_deg: float = 10.0
-    stand_trunk_deg: float = 20.0
+    stand_trunk_deg: float = 35.0
     stand_min_s: float = 0.5
     knee_zero_range_deg: tuple[float, float] = (-10.0, 25.0)
 

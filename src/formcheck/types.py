@@ -172,6 +172,7 @@ class Measures:
     trunk_lean_deg: Channel  # (n,) trunk from vertical in the image, 0 = upright
     arch_deg: Channel  # (n,) back-outline bend, + = concave (lumbar extension), raw
     view: ViewEstimate
+    view_bin: str = ""  # the angle model's "view bin:posture group" knee and hip were read at ("": none)
 
     def channels(self) -> dict[str, Channel]:
         """Every measure by name, in field order: what smoothing, the CSV, the JSON coverage and

@@ -14,12 +14,12 @@ import numpy as np
 
 from formcheck import skeleton as sk
 from formcheck.analysis.angles import (
-    angle_between_deg,
     flexion_deg,
-    inclination_from_vertical_deg,
 )
 from formcheck.analysis.lift import AngleFeatures, SegmentLengths, angle_features, segment_lengths
 from formcheck.analysis.outline import back_points_px, bend_deg
+from formcheck.analysis.posture import set_posture, trunk_lean_deg
+from formcheck.analysis.smoothing import mean_present
 from formcheck.analysis.toe import toe_rotation_deg
 from formcheck.analysis.view import estimate_view
 from formcheck.config import AngleModel, MeasureConfig
@@ -93,12 +93,13 @@ def compute_measures(
     hip_triples = tuple(zip(sk.SHOULDER, sk.HIP, sk.KNEE))
     knee, knee_vis = _per_side(pts, vis, knee_triples)
     hip, hip_vis = _per_side(pts, vis, hip_triples)
-    angle_coords = coords
+    angle_coords, view_bin = coords, ""
     model = cfg.angle_model
     if model is not None and view.view != "unknown":
         seen = det[:, None] & (vis >= cfg.min_visibility)
         knee_f, hip_f = angle_features(pose.xy_px, pose.world_m, seen, lengths)
-        where = model.bin_of(view.yaw_deg, view.rear)
+        standing = set_posture(pose.world_m, mean_present(hip_f.hybrid, axis=1)).name == "standing"
+        where = view_bin = model.bin_of(view.yaw_deg, view.rear, standing)
         knee = weighed("knee_deg", knee_f, where, model)
         hip = weighed("hip_deg", hip_f, where, model)
         angle_coords = "image+world"
@@ -134,6 +135,7 @@ def compute_measures(
         trunk_lean_deg=_channel(lean, trunk_vis, det, t["trunk_lean_deg"], coords, cfg),
         arch_deg=arch_ch,
         view=view,
+        view_bin=view_bin,
     )
 
 
@@ -146,18 +148,6 @@ def weighed(name: str, features: AngleFeatures, view_bin: str, model: AngleModel
     stack = features.stack()
     used = np.asarray(w.weights) != 0  # a candidate the view does not use cannot blank a frame
     return w.offset_deg + stack[..., used] @ np.asarray(w.weights)[used]
-
-
-def trunk_lean_deg(points: np.ndarray, world: bool) -> np.ndarray:
-    """(n,) trunk (hip centre -> shoulder centre) from vertical, degrees; 0 = upright.
-
-    Image and MediaPipe world coordinates both have y pointing down, roughly with gravity for a
-    level camera.
-    """
-    axis = np.mean(points[:, sk.SHOULDER], axis=1) - np.mean(points[:, sk.HIP], axis=1)
-    if world:
-        return angle_between_deg(axis, np.broadcast_to([0.0, -1.0, 0.0], axis.shape))
-    return inclination_from_vertical_deg(axis)
 
 
 def _arch_deg(pose: PoseSequence, hip_mid: np.ndarray, sho_mid: np.ndarray, facing: int) -> np.ndarray:

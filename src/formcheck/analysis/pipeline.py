@@ -56,7 +56,6 @@ from formcheck.types import (
     Rep,
     Report,
     RepScore,
-    ViewEstimate,
 )
 from formcheck.vocab import family_name
 
@@ -246,7 +245,7 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
         faults.extend(f for f in s.faults if f.kind != "lumbar_extension")
     faults.sort(key=lambda f: (f.start_s, f.kind))
 
-    bands = error_bands(view, cfg.measure)
+    bands = error_bands(m, cfg.measure)
     clip_zones = tuple(_leg_zones(t, m.knee_deg.values[:, k], cfg, bands, [(0, n - 1)]) for k in range(2))
     rep_spans = [(r.i_start, r.i_end) for r in reps]
     rep_zones = tuple(_leg_zones(t, m.knee_deg.values[:, k], cfg, bands, rep_spans) for k in range(2))
@@ -292,11 +291,9 @@ def away_is_eccentric(family: str | None, scale: RepScale) -> bool:
     return True
 
 
-def error_bands(view: ViewEstimate, cfg: MeasureConfig) -> tuple[ErrorBand, ...]:
-    """The knee angle's known errors at this view (config.KNEE_ERRORS), () where none apply."""
-    if cfg.angle_model is None or view.view == "unknown":
-        return ()
-    return cfg.knee_errors.get(cfg.angle_model.bin_of(view.yaw_deg, view.rear), ())
+def error_bands(m: Measures, cfg: MeasureConfig) -> tuple[ErrorBand, ...]:
+    """The knee angle's known errors where it was read (config.KNEE_ERRORS), () where none apply."""
+    return cfg.knee_errors.get(m.view_bin, ()) if m.view_bin else ()
 
 
 def _leg_zones(
@@ -390,7 +387,7 @@ def _score_rep(
     return RepScore(
         rep=r, eccentric_s=ecc, concentric_s=con, knee_max_deg=knee_max,
         hip_max_deg=(peak(hip[:, 0]), peak(hip[:, 1])),
-        zones=tuple(_leg_zones(m.t_s, m.knee_deg.values[:, k], cfg, error_bands(m.view, cfg.measure),
+        zones=tuple(_leg_zones(m.t_s, m.knee_deg.values[:, k], cfg, error_bands(m, cfg.measure),
                                [(r.i_start, r.i_end)]) for k in range(2)),
         toe_deg=toe_med, toe_bias=call_toes(toe_med, m.view.yaw_deg, cfg.measure, cfg.score).bias,
         faults=tuple(rep_faults),

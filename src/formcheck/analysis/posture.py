@@ -14,8 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck import skeleton as sk
-from formcheck.analysis.angles import angle_between_deg
-from formcheck.analysis.measures import trunk_lean_deg
+from formcheck.analysis.angles import angle_between_deg, inclination_from_vertical_deg
 
 POSTURES = ("standing", "kneeling", "seated", "prone", "supine")
 LYING_TRUNK_DEG = 60.0  # trunk this far from vertical with the hips near straight: lying
@@ -33,6 +32,18 @@ class Posture:
     trunk_deg: float  # medians over those frames, from vertical
     thigh_deg: float
     shin_deg: float
+
+
+def trunk_lean_deg(points: np.ndarray, world: bool) -> np.ndarray:
+    """(n,) trunk (hip centre -> shoulder centre) from vertical, degrees; 0 = upright.
+
+    Image and MediaPipe world coordinates both have y pointing down, roughly with gravity for a
+    level camera.
+    """
+    axis = np.mean(points[:, sk.SHOULDER], axis=1) - np.mean(points[:, sk.HIP], axis=1)
+    if world:
+        return angle_between_deg(axis, np.broadcast_to([0.0, -1.0, 0.0], axis.shape))
+    return inclination_from_vertical_deg(axis)
 
 
 def from_vertical_deg(world_m: np.ndarray, lower: tuple[int, int], upper: tuple[int, int]) -> np.ndarray:

@@ -14,6 +14,8 @@ import numpy as np
 
 from formcheck.config import MeasureConfig
 
+STRAIGHT_BAND_DEG = 10.0
+
 
 def standing_frames(t_s: np.ndarray, hip_deg: np.ndarray, trunk_deg: np.ndarray, cfg: MeasureConfig) -> np.ndarray:
     """(n,) frames where the lifter stands tall: hips within ``cfg.stand_hip_deg`` of their 5th
@@ -30,14 +32,18 @@ def standing_frames(t_s: np.ndarray, hip_deg: np.ndarray, trunk_deg: np.ndarray,
 
 
 def knee_zero_deg(knee_deg: np.ndarray, tall: np.ndarray, cfg: MeasureConfig) -> np.ndarray:
-    """(2,) each knee's median reading over the standing-tall frames, NaN where a knee was not seen
-    there or read outside ``cfg.knee_zero_range_deg`` (then something other than a straight leg was
-    seen, and nothing is taken off)."""
+    """(2,) each knee's median reading over the standing-tall frames where it is near its
+    straightest (within ``STRAIGHT_BAND_DEG`` of its 10th percentile there: a standing curl's
+    working knee bends while the hips stay tall), NaN where a knee was not seen there or read
+    outside ``cfg.knee_zero_range_deg`` (then something other than a straight leg was seen, and
+    nothing is taken off)."""
     zero = np.full(2, np.nan)
     lo, hi = cfg.knee_zero_range_deg
     for k in range(2):
         v = knee_deg[tall, k]
         v = v[np.isfinite(v)]
+        if v.size:
+            v = v[v <= np.percentile(v, 10) + STRAIGHT_BAND_DEG]
         if v.size and lo <= np.median(v) <= hi:
             zero[k] = float(np.median(v))
     return zero

@@ -81,6 +81,10 @@ def to_dict(report: Report) -> dict[str, Any]:
         "view": {
             "view": v.view, "label": v.label, "rear": v.rear, "yaw_deg": _num(v.yaw_deg, 1), "facing": v.facing,
             "trust": {k: _num(x, 2) for k, x in v.trust.items()},
+            # where the angle model read knee and hip from (config.AngleModel), "" for the raw geometry
+            "angle_bin": report.measures.view_bin,
+            # each knee's standing-tall reading, taken off as its zero (analysis/standing.py)
+            "knee_zero_deg": {side: _num(x, 1) for side, x in zip(SIDES, report.knee_zero_deg)},
         },
         "exercise": {
             "family": report.family, "alternative": report.family_alternative, "posture": report.posture,

@@ -101,6 +101,10 @@ def to_text(report: Report) -> str:
     lines.append(f"exercise: {fam} ({report.family_source}: {report.family_reason}){follows}")
     trust = ", ".join(f"{k.replace('_deg', '')} {x:.0%}" for k, x in v.trust.items())
     lines.append(f"trust in this view: {trust}")
+    if any(math.isfinite(x) for x in report.knee_zero_deg):
+        zero = " / ".join(_f(x, "{:+.0f} deg") for x in report.knee_zero_deg)
+        lines.append(f"knees counted from standing straight: left / right read {zero} while standing tall, "
+                     "taken off as 0")
     if len(report.damaged_s):
         lines.append(damaged_line(report))
     lines.append("")
