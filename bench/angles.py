@@ -53,6 +53,9 @@ PRIOR = np.array([0.0, 0.0, 1.0, 0.0])  # FEATURES: image, world, hybrid, lifted
 ONLY = {("hip_deg", "side"): np.array([True, False, False, False])}
 # a view bin is fitted on at least MIN_SETS sets of MIN_BODIES bodies; else it borrows its fallback's
 MIN_SETS, MIN_BODIES = 3, 2
+# A fit whose weights sum under this barely follows the angle (a prone curl filmed from the head:
+# the knee's best least-squares reading was a constant 70 deg): the bin is left to its fallback
+MIN_WEIGHT_SUM = 0.5
 # bands of measured knee angle the error model is kept in; a (set, leg) counts in a band with at
 # least BAND_FRAMES frames there, and a view bin needs BAND_SETS of them, else all bins are pooled
 BANDS = ((-30.0, 20.0), (20.0, 45.0), (45.0, 75.0), (75.0, 100.0), (100.0, 180.0))
@@ -184,7 +187,9 @@ def fit_model(clips: list[Clip], yaw_lines: YawLines) -> AngleModel:
     for key, (xs, ys) in data.items():
         x, y = np.concatenate(xs), np.concatenate(ys)
         if len(sets[key[1]]) >= MIN_SETS and len({b for _n, b in sets[key[1]]}) >= MIN_BODIES and len(y):
-            weights[key] = fit_weights(x, y, ONLY.get((key[0], key[1].partition(":")[0])))
+            w = fit_weights(x, y, ONLY.get((key[0], key[1].partition(":")[0])))
+            if sum(w.weights) >= MIN_WEIGHT_SUM:  # else the fit is a constant: no reading at all
+                weights[key] = w
     return replace(model, weights=weights)
 
 

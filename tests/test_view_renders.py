@@ -1,4 +1,4 @@
-"""The view suite's committed renders (tests/data/renders14: RDLs, squats, curls and a Nordic filmed
+"""The view suite's committed renders (tests/data/renders14: RDLs, a squat, curls and a Nordic filmed
 from the front, 30-60 deg, behind and side-on, on bodies 21-24): the camera read right, and the
 angle model against the raw geometry, from stored poses (no video, no model run).
 
@@ -37,7 +37,8 @@ def test_the_camera_is_read_within_ten_degrees_and_behind_when_it_is(clip: str) 
     assert abs(r.view.yaw_deg - want["camera_yaw_deg"]) <= 10.0
     if want["camera_yaw_deg"] < 70:
         assert r.view.rear == want["camera_rear"]
-        assert r.view.label.startswith("rear") == want["camera_rear"]
+        if r.view.view != "side":  # side-on, front and back look alike and the label says "side"
+            assert r.view.label.startswith("rear") == want["camera_rear"]
 
 
 @pytest.mark.parametrize("clip", sorted(METRICS))
