@@ -9,6 +9,7 @@ as the nearest of the palette's colours).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import shutil
 import subprocess
@@ -179,14 +180,19 @@ def test_gauge_lights_the_zone_the_report_gives(analysed, annotated) -> None:
         assert got == f"dim {other}"
 
 
-def test_gauge_lights_nothing_between_zones(analysed, annotated) -> None:
-    """At the bottom of rep 1 the left knee (about 20 deg) is between zones: every arc dim."""
+def test_gauge_lights_nothing_between_zones(analysed, tmp_path) -> None:
+    """A knee between zones lights no arc. This RDL's knees stay in the semimembranosus zone
+    (under 15 deg), so its left knee is read 20 deg deeper: at the bottom of rep 1 it is then
+    between that zone and the long head's (45): every arc dim."""
     report, pose = analysed
-    rep = report.reps[0].rep
-    i = rep.i_turn
+    knee = report.measures.knee_deg
+    deeper = dataclasses.replace(knee, values=knee.values + np.array([20.0, 0.0]))
+    report = dataclasses.replace(report, measures=dataclasses.replace(report.measures, knee_deg=deeper))
+    i = report.reps[0].rep.i_turn
     view = frame_view(report, pose, i)
-    assert view.knee_head[0] == "" and math.isfinite(view.knee_deg[0])
-    frame = _frames(annotated, {i})[i]
+    assert view.knee_head[0] == "" and 15.0 < view.knee_deg[0] < 45.0
+    out, _ = annotate_video(CLIP, pose, report, tmp_path / "deeper.mp4")
+    frame = _frames(out, {i})[i]
     g = _gauge(frame, 0)
     for head in HEADS:
         got = _nearest(_patch(frame, g.point(_arc_sample_deg(head, view.knee_deg[0]))), _palette())

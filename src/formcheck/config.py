@@ -162,7 +162,7 @@ class AngleModel:
 # and the earlier renders (36 sets, bodies 0-6). Held out by body (even seeds fit, odd scored and
 # back), knee / hip mean error: side 3.6 / 3.3, 45-60 deg 8.3 / 8.8, 30 deg 9.8 / 13.7, front 25.4 /
 # 17.8, rear-oblique 60 6.4 / 7.0, rear-oblique 30 13.4 / 20.9, rear 36.7 / 17.8 (docs/DOMAIN.md 3.6).
-# Bins absent here borrow their fallback's, else read the hybrid candidate.
+# Bins absent here borrow their fallback's, else read the hybrid candidate (measures.weighed).
 ANGLE_MODEL = AngleModel(weights={
     ('hip_deg', 'front:standing'): AngleWeights(-25.06, (0.131, 0.013, 0.996, 0.190)),
     ('hip_deg', 'oblique-30:other'): AngleWeights(-28.36, (0.000, 1.224, 0.000, 0.000)),
@@ -380,7 +380,9 @@ class RepConfig:
     enter_frac: float = 0.65  # fraction of the working range that counts as "reached the far end"
     leave_frac: float = 0.30  # back within this fraction of the rest end: the rep is complete
     min_range_deg: float = 25.0  # smaller excursions are not reps
-    min_duration_s: float = 0.5
+    # The shortest real rep over the 18 footage clips and 60 view-suite renders lasts 0.87 s; a
+    # lifter setting up on a curl machine read as a 0.57-s "rep" with 101 deg of hip movement
+    min_duration_s: float = 0.8
     max_duration_s: float = 20.0
     max_gap_s: float = 0.6  # the lifter lost for longer than this: a rep under way is abandoned ...
     max_bridge_s: float = 3.0  # ... unless only the driving joint was hidden this long mid-rep (reps.bridge_gaps)
