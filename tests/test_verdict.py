@@ -172,13 +172,22 @@ def test_the_pipeline_leaves_a_hidden_far_leg_out() -> None:
 # ------------------------------------------------------------------ toes that disagree
 
 
+# toes read up to 40 deg of yaw, as before issue 14 (the shipped limit is 25): the feet-agreement
+# rule on a clip whose two feet read apart
+TOES_TO_40 = Config(measure=MeasureConfig(toe_max_yaw_deg=40.0))
+
+
 def test_feet_disagreeing_at_an_oblique_view_are_not_judged_and_warned() -> None:
     """The issue's clip: a front-oblique RDL (hips 38 deg from facing) whose left foot reads
     +16..+18 deg and right -2..-4 deg per rep. It was called "toes turned out" from one foot."""
     from conftest import POSES
     from formcheck.io.landmarks import load_pose
 
-    r = analyze_pose(load_pose(POSES / "rdl_front_01.pose.npz"))
+    pose = load_pose(POSES / "rdl_front_01.pose.npz")
+    shipped = analyze_pose(pose)  # past toe_max_yaw_deg (25): the toes are not read at all
+    assert shipped.view.trust["toe_deg"] == 0 and np.isnan(shipped.measures.toe_deg.values).all()
+    assert "Toe rotation cannot be judged this far side-on" in shipped.verdict
+    r = analyze_pose(pose, TOES_TO_40)  # the reading formcheck gave this clip before issue 14
     assert r.view.label == "oblique" and r.view.yaw_deg > MeasureConfig().toe_per_foot_max_yaw_deg
     assert r.toe_bias == "unknown" and r.toe.bias == "unknown" and not r.toe.per_foot
     assert r.toe.deg[0] > 10 and r.toe.deg[1] < 0
@@ -251,7 +260,7 @@ def test_json_shows_each_foot_only_where_the_view_trusts_each() -> None:
     from formcheck.io.landmarks import load_pose
     from formcheck.report.json_report import to_dict
 
-    oblique = to_dict(analyze_pose(load_pose(POSES / "rdl_front_01.pose.npz")))
+    oblique = to_dict(analyze_pose(load_pose(POSES / "rdl_front_01.pose.npz"), TOES_TO_40))
     toe = oblique["toe"]
     assert toe["bias"] == oblique["toe_bias"] == "unknown" and toe["per_foot"] is False
     assert toe["deg"]["left"] is None and toe["deg"]["right"] is None and 5 < toe["deg"]["pair_mean"] < 10

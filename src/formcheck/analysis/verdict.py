@@ -134,8 +134,11 @@ def _toe_sentence(rep: Report) -> str:
     if toe.reason:
         return toe.reason[:1].upper() + toe.reason[1:] + "."
     if rep.view.trust.get("toe_deg", 0.0) <= 0:
-        return ("Toe rotation cannot be judged from a side view." if rep.view.view == "side" else
-                f"Toe rotation cannot be judged this far side-on (hips {rep.view.yaw_deg:.0f} deg from "
+        if rep.view.view == "side":
+            return "Toe rotation cannot be judged from a side view."
+        if rep.view.rear:
+            return "Toe rotation cannot be judged from behind (the toes hide behind the heels); film from the front."
+        return (f"Toe rotation cannot be judged this far side-on (hips {rep.view.yaw_deg:.0f} deg from "
                 "facing the camera); film from the front for the toes.")
     return "Toe rotation could not be measured: the feet were not seen well enough."
 

@@ -121,6 +121,6 @@ def estimate_view(pose: PoseSequence, cfg: MeasureConfig) -> ViewEstimate:
         view = "oblique"
     facing = facing_sign(pose, cfg.min_visibility) if view == "side" else 0
     trust = dict(TRUST[view])
-    if med > cfg.toe_max_yaw_deg:  # too side-on to see the toes swing (config.toe_max_yaw_deg)
+    if med > cfg.toe_max_yaw_deg or rear:  # too side-on, or behind: the toes' swing is unseen
         trust["toe_deg"] = 0.0
     return ViewEstimate(view, med, facing, trust, rear)
