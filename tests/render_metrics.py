@@ -36,17 +36,21 @@ def run(clip: str) -> Report:
 STARTS_STRAIGHT = {"rdl", "deadlift", "squat"}
 
 
-def knee_rest(clip: str) -> np.ndarray:
-    """The body's standing knee (per leg): the first frame of its committed sets that start
-    straight (this one if it does)."""
-    meta, truth = load(clip)
+def body_knee_rest(meta: dict, truth: dict, others) -> np.ndarray:
+    """The body's standing knee (per leg): this set's first frame if it starts straight, else the
+    first frame of another of the body's sets that does (``others``: (meta, truth) of every
+    committed set), else NaN."""
     if meta["exercise"] in STARTS_STRAIGHT:
         return truth["knee_sag_deg"][0]
-    for other in sorted(p.name for p in RENDERS.glob("*.mp4")):
-        m, t = load(other)
+    for m, t in others:
         if m["body_seed"] == meta["body_seed"] and m["exercise"] in STARTS_STRAIGHT:
             return t["knee_sag_deg"][0]
     return np.full(2, np.nan)
+
+
+def knee_rest(clip: str) -> np.ndarray:
+    """The standing knee of the committed render ``clip``'s body."""
+    return body_knee_rest(*load(clip), (load(p.name) for p in sorted(RENDERS.glob("*.mp4"))))
 
 
 def knee_errors(r: Report, truth: dict, rest: np.ndarray) -> np.ndarray:

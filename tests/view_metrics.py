@@ -16,11 +16,9 @@ from formcheck.analysis.view import fold_azimuth
 from formcheck.config import Config
 from formcheck.io.landmarks import load_pose
 from formcheck.types import Report
+from render_metrics import body_knee_rest
 
 RENDERS14 = Path(__file__).parent / "data" / "renders14"
-# the rig's own straight leg reads 8-10 deg between its joint centres: knee truth counts from the
-# body's standing rest, as bench/accuracy.py takes it (docs/DOMAIN.md 3.1)
-STARTS_STRAIGHT = {"rdl", "deadlift", "squat"}
 
 
 def clips() -> list[str]:
@@ -33,15 +31,8 @@ def load(clip: str) -> tuple[dict, dict]:
 
 
 def knee_rest(meta: dict, truth: dict) -> np.ndarray:
-    """The body's standing knee: this set's first frame if it starts straight, else the committed
-    standing sets' of the same body, else none (NaN)."""
-    if meta["exercise"] in STARTS_STRAIGHT:
-        return truth["knee_sag_deg"][0]
-    for other in clips():
-        m, t = load(other)
-        if m["body_seed"] == meta["body_seed"] and m["exercise"] in STARTS_STRAIGHT:
-            return t["knee_sag_deg"][0]
-    return np.full(2, np.nan)
+    """The body's standing knee (render_metrics.body_knee_rest) among the committed view-suite sets."""
+    return body_knee_rest(meta, truth, (load(c) for c in clips()))
 
 
 def run(clip: str, cfg: Config | None = None) -> Report:
