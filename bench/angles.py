@@ -33,7 +33,7 @@ import numpy as np
 from accuracy import load_clip, set_hip_rest, truth_of  # bench/, beside this script
 
 from formcheck import skeleton as sk
-from formcheck.analysis.lift import FEATURES, angle_features
+from formcheck.analysis.lift import FEATURES, angle_features, seen_landmarks
 from formcheck.analysis.pipeline import analyze_pose
 from formcheck.analysis.posture import set_posture
 from formcheck.analysis.smoothing import mean_present
@@ -112,7 +112,7 @@ class Clip:
         self.raw_yaw, self.rear = view.yaw_deg, view.rear
         self.image_yaw = image_yaw_deg(pose, cfg.measure.min_visibility)
         self.true_yaw, self.true_rear = true_view(meta)
-        seen = pose.detected[:, None] & (pose.visibility >= cfg.measure.min_visibility)
+        seen = seen_landmarks(pose, cfg.measure.min_visibility)
         knee, hip = angle_features(pose.xy_px, pose.world_m, seen)
         self.standing = set_posture(pose.world_m, mean_present(hip.hybrid, axis=1)).name == "standing"
         self.n = min(len(pose.t_s), len(truth["t_s"]))

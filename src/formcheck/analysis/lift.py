@@ -26,6 +26,7 @@ import numpy as np
 
 from formcheck import skeleton as sk
 from formcheck.analysis.angles import angle_between_deg
+from formcheck.types import PoseSequence
 
 SEGMENT_Q = 95.0  # percentile of a segment's image length taken as its length across the image
 MIN_FRAMES = 5  # fewer seen frames: the segment's length (and the lift) is unknown
@@ -82,6 +83,17 @@ def segment_lengths(xy_px: np.ndarray, world_m: np.ndarray, seen: np.ndarray) ->
             ratios.append(px[(name, k)] / float(np.median(l_m[good])))
     scale = float(np.median(sorted(ratios)[-SCALE_TOP:])) if ratios else float("nan")
     return SegmentLengths(px, scale)
+
+
+def seen_landmarks(pose: PoseSequence, min_visibility: float) -> np.ndarray:
+    """(n, 33) landmarks found well enough to use: the lifter detected, visibility at least
+    ``min_visibility``."""
+    return pose.detected[:, None] & (pose.visibility >= min_visibility)
+
+
+def pose_lengths(pose: PoseSequence, min_visibility: float) -> SegmentLengths:
+    """The lifter's segment lengths across the image from the frames of ``pose``."""
+    return segment_lengths(pose.xy_px, pose.world_m, seen_landmarks(pose, min_visibility))
 
 
 def _vectors(xy_px: np.ndarray, world_m: np.ndarray, lengths: SegmentLengths, k: int) -> dict:

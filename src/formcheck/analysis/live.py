@@ -23,9 +23,9 @@ from formcheck.analysis.cues import CueLimiter, Hold, ZoneWatcher
 from formcheck.analysis.family import classify_family
 from formcheck.analysis.faults import arched, baseline_deg, lumbar_extension_deg, squat_like
 from formcheck.analysis.frame_view import FrameView
-from formcheck.analysis.lift import SegmentLengths
+from formcheck.analysis.lift import SegmentLengths, pose_lengths
 from formcheck.analysis.live_pose import Growing, LifterPicker, LiftersPose
-from formcheck.analysis.measures import compute_measures, measured_lengths
+from formcheck.analysis.measures import compute_measures
 from formcheck.analysis.one_euro import OneEuroFilter
 from formcheck.analysis.pipeline import (
     analyze_pose,
@@ -221,7 +221,7 @@ class LiveAnalyzer:
             self.view = estimate_view(seq, self.cfg.measure)
             # the lifter's segment lengths over every frame so far (as the recorded analysis
             # takes them over the set), not the last second's
-            self.lengths = measured_lengths(self.pose.sequence(0), self.cfg.measure)
+            self.lengths = pose_lengths(self.pose.sequence(0), self.cfg.measure.min_visibility)
 
     def _refresh_slow(self) -> None:
         """Family, working knee, rep scale and back baseline from the frames so far."""

@@ -16,7 +16,7 @@ from formcheck import skeleton as sk
 from formcheck.analysis.angles import (
     flexion_deg,
 )
-from formcheck.analysis.lift import AngleFeatures, SegmentLengths, angle_features, segment_lengths
+from formcheck.analysis.lift import AngleFeatures, SegmentLengths, angle_features, seen_landmarks
 from formcheck.analysis.outline import back_points_px, bend_deg
 from formcheck.analysis.posture import set_posture, trunk_lean_deg
 from formcheck.analysis.smoothing import mean_present
@@ -71,17 +71,12 @@ def _per_side(points: np.ndarray, vis: np.ndarray, triples: tuple) -> tuple[np.n
     return np.stack(vals, axis=1), np.stack(viss, axis=1)
 
 
-def measured_lengths(pose: PoseSequence, cfg: MeasureConfig) -> SegmentLengths:
-    """The lifter's segment lengths across the image (analysis/lift.py) from the frames of ``pose``."""
-    return segment_lengths(pose.xy_px, pose.world_m, pose.detected[:, None] & (pose.visibility >= cfg.min_visibility))
-
-
 def compute_measures(
     pose: PoseSequence, cfg: MeasureConfig, view: ViewEstimate | None = None,
     lengths: SegmentLengths | None = None,
 ) -> Measures:
     """Every per-frame measure of ``pose``. ``lengths``: the lifter's segment lengths when
-    ``pose`` is too short to show them (live passes them from the last ``view_window_s``)."""
+    ``pose`` is too short to show them (live passes them from every frame so far)."""
     view = view or estimate_view(pose, cfg)
     det = pose.detected
     vis = pose.visibility
@@ -96,8 +91,7 @@ def compute_measures(
     angle_coords, view_bin = coords, ""
     model = cfg.angle_model
     if model is not None and view.view != "unknown":
-        seen = det[:, None] & (vis >= cfg.min_visibility)
-        knee_f, hip_f = angle_features(pose.xy_px, pose.world_m, seen, lengths)
+        knee_f, hip_f = angle_features(pose.xy_px, pose.world_m, seen_landmarks(pose, cfg.min_visibility), lengths)
         standing = set_posture(pose.world_m, mean_present(hip_f.hybrid, axis=1)).name == "standing"
         where = view_bin = model.bin_of(view.yaw_deg, view.rear, standing)
         knee = weighed("knee_deg", knee_f, where, model)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck import skeleton as sk
-from formcheck.analysis.lift import segment_lengths
+from formcheck.analysis.lift import seen_landmarks, segment_lengths
 from formcheck.analysis.smoothing import mean_present
 from formcheck.config import MeasureConfig
 from formcheck.types import PoseSequence, ViewEstimate
@@ -46,7 +46,7 @@ def image_yaw_deg(pose: PoseSequence, min_visibility: float) -> float:
     median image width over the width they would have across the image (the world width times
     the clip's pixels per world metre, analysis/lift.py) is the yaw's cosine. NaN if unknown.
     Independent of MediaPipe's depth, which reads rear-oblique cameras 15-25 deg too side-on."""
-    seen = pose.detected[:, None] & (pose.visibility >= min_visibility)
+    seen = seen_landmarks(pose, min_visibility)
     scale = segment_lengths(pose.xy_px, pose.world_m, seen).px_per_m
     cosines = []
     for left, right in (sk.HIP, sk.SHOULDER):
@@ -69,15 +69,6 @@ def combined_yaw_deg(world_yaw_deg: float, image_yaw_deg: float, rear: bool, cfg
     else:
         yaw = offset + (w_world + w_image) * world_yaw_deg
     return float(np.clip(yaw, 0.0, 90.0))
-
-
-def hip_yaw_deg(pose: PoseSequence, min_visibility: float) -> np.ndarray:
-    """(n,) angle of the hip and shoulder lines out of the image plane, from world landmarks.
-
-    0 = the lifter squares up to (or turns their back on) the camera, 90 = side-on.
-    """
-    a = np.abs(((camera_azimuth_deg(pose, min_visibility) + 180.0) % 360.0) - 180.0)
-    return np.minimum(a, 180.0 - a)
 
 
 def facing_sign(pose: PoseSequence, min_visibility: float) -> int:
