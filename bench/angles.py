@@ -6,7 +6,7 @@
                                                       # config.py source (ANGLE_MODEL, yaw line, errors)
     python bench/angles.py DIR --train-only MORE ...  # MORE's sets (other bodies) only ever train
 
-Clips come from tools/synth (render_suite14.sh: NAME.mp4, NAME.truth.npz, NAME.json, NAME.pose.npz);
+Clips come from tools/synth (render_suite.sh: NAME.mp4, NAME.truth.npz, NAME.json, NAME.pose.npz);
 the pose is computed and saved beside the clip if missing. Sets with a partner in frame are left out
 of fitting (their errors are the tracking's, not the geometry's) but scored.
 

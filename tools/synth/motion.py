@@ -127,6 +127,17 @@ def _legs(left, right=None):
     return np.stack([left, left if right is None else np.broadcast_to(right, left.shape)], 1)
 
 
+def lockout_weight(ts, p, turns, ends, ramp_p=0.3, out_s=0.4):
+    """0..1 per frame: how far into the lockout the lifter is, after the first rep's turn (never
+    during the walk-in): 1 at the top (p = 0), 0 below ``ramp_p`` of the way down, fading over
+    ``out_s`` after the last rep."""
+    w = np.clip(1.0 - p / ramp_p, 0.0, 1.0)
+    w[ts < turns[0]] = 0.0
+    after = ts > ends[-1]
+    w[after] = np.clip(1.0 - (ts[after] - ends[-1]) / out_s, 0.0, 1.0)
+    return w
+
+
 def _stand(T, k, s, lumbar, arm):
     """Both feet flat: trunk lean T, knee flexion k, shin forward tilt s (thigh tilt a = k - s).
 
@@ -161,10 +172,37 @@ def _squat(p, lumbar, knees, **o):
     return _stand(lean * p, 105.0 * p, squat_shin(lean) * p, lumbar, "forward")
 
 
+NORDIC_BOTTOM = 65.0  # nordic without a break: the knee-to-head line's lean at the turn
+NORDIC_FALL_TO = 75.0  # nordic with a break: the lean the fall ends at (hands catch the floor)
+NORDIC_FALL_S = 0.45  # ... and how long the fall takes
+
+
+def nordic_theta(p, d, ecc, break_lean):
+    """The knee-to-head line's forward lean (deg) through a Nordic.
+
+    Without ``break_lean`` it eases from 0 to NORDIC_BOTTOM and back with p. With it, each
+    eccentric (``d``: time fraction 0..1 through it, NaN outside) lowers at a steady speed to
+    ``break_lean`` and then falls, accelerating from that speed, to NORDIC_FALL_TO in the last
+    NORDIC_FALL_S of the eccentric; the concentric eases back up from NORDIC_FALL_TO."""
+    if break_lean is None:
+        return NORDIC_BOTTOM * p
+    theta = NORDIC_FALL_TO * p
+    xb = 1.0 - NORDIC_FALL_S / ecc
+    m = ~np.isnan(d)
+    x = d[m]
+    v = break_lean / (xb * ecc)  # deg/s while controlled
+    tau = np.clip(x - xb, 0, None) * ecc
+    acc = 2.0 * (NORDIC_FALL_TO - break_lean - v * NORDIC_FALL_S) / NORDIC_FALL_S**2
+    theta[m] = np.where(x < xb, break_lean * x / xb, break_lean + v * tau + 0.5 * acc * tau**2)
+    return theta
+
+
 def _nordic(p, lumbar, knees, **o):
     # theta = forward lean of the rigid knee-to-head line; knee flex applied = 90 - theta.
-    theta = 65.0 * p
-    return dict(mode="kneel", root=theta, a=_legs(-theta), k=_legs(90.0 - theta),
+    # pike: the trunk leans further than the thighs (hip flexion), growing with the lean.
+    theta = nordic_theta(p, o.get("d"), o.get("ecc", 3.0), o.get("break_lean"))
+    pike = (o.get("pike") or 0.0) * np.clip(theta / NORDIC_BOTTOM, 0, 1)
+    return dict(mode="kneel", root=theta + pike, a=_legs(-theta), k=_legs(90.0 - theta), pike=pike,
                 f=_legs(np.full_like(p, 60.0)),  # plantarflexed: top of the foot toward the floor
                 toe_at=("tibia", "tibia"), arm="catch")
 
@@ -271,17 +309,27 @@ EXERCISES = {
 }
 
 
+LEANBACK_LUMBAR_SHARE = 0.6  # a lockout lean-back: this share from the low back, the rest from the hips
+
+
 def exercise_params(ex, p, back="neutral", knees="soft", toes="neutral", toe_deg=20.0, lumbar_deg=20.0, **opts):
     """Per-frame parameters for progress p (see the module docstring) + mode, stance, arm.
 
-    opts: u (concentric_fraction), pattern ("together" | "hip_first"), lean (squat), body
-    (single_leg_bridge solves its geometry on the body)."""
+    opts: u (concentric_fraction), d (eccentric_fraction), ecc (s), pattern ("together" |
+    "hip_first"), lean (squat), body (single_leg_bridge solves its geometry on the body),
+    lockout (per-frame lockout_weight, for back="leanback"), pike and break_lean (nordic)."""
     phi = {"in": -toe_deg, "neutral": 0.0, "out": toe_deg}[toes]
-    lum_sign = {"neutral": 0.0, "arched": 1.0, "rounded": -1.0}[back]
+    lum_sign = {"neutral": 0.0, "arched": 1.0, "rounded": -1.0, "leanback": 0.0}[back]
     # Lumbar flex/ext builds with depth (held in the lower part of the rep).
     lumbar = lum_sign * lumbar_deg * np.clip(p / 0.5, 0, 1) ** 1.0
+    lean_back = np.zeros(len(p))
+    if back == "leanback":  # at lockout the rib cage ends lumbar_deg behind vertical
+        lean_back = lumbar_deg * opts["lockout"]
+        lumbar = LEANBACK_LUMBAR_SHARE * lean_back
     prm = EXERCISES[ex](p, lumbar, knees, **opts)
-    prm.update(lumbar=lumbar, phi=np.full(len(p), phi))
+    if back == "leanback" and prm["mode"] == "stand":
+        prm["root"] = prm["root"] - lean_back  # ribcage at T - lean_back, pelvis behind by the hips' share
+    prm.update(lumbar=lumbar, phi=np.full(len(p), phi), lean_back=lean_back)
     return prm
 
 

@@ -19,7 +19,8 @@ os.environ.setdefault("ANNY_CACHE_DIR", "/tmp/anny_cache")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np
-from motion import DEFAULT_TEMPO, FAMILY, POSTURE, bone_deltas, concentric_fraction, exercise_params, timeline
+from motion import (DEFAULT_TEMPO, FAMILY, NORDIC_FALL_S, POSTURE, bone_deltas, concentric_fraction, exercise_params,
+                    lockout_weight, timeline)
 from synth_body import JOINT_BONES, Body
 
 FLOOR_RGB = (0.55, 0.52, 0.48)
@@ -78,8 +79,12 @@ def parse_args(argv=None):
     ap.add_argument("--distance", type=float, default=None, help="camera distance (m) from the motion's centre (default: auto-fit the whole movement, >= 2.2 m)")
     ap.add_argument("--yfov", type=float, default=60.0, help="vertical field of view (deg)")
     ap.add_argument("--body-seed", type=int, default=0, help="0 = average body; other seeds vary shape and colours")
-    ap.add_argument("--back", default="neutral", choices=["neutral", "arched", "rounded"])
-    ap.add_argument("--lumbar-deg", type=float, default=20.0, help="lumbar extension/flexion for --back arched/rounded")
+    ap.add_argument("--back", default="neutral", choices=["neutral", "arched", "rounded", "leanback"])
+    ap.add_argument("--lumbar-deg", type=float, default=20.0,
+                    help="lumbar extension/flexion for --back arched/rounded; the rib cage's lean behind vertical at lockout for leanback")
+    ap.add_argument("--pike", type=float, default=0.0, help="nordic: hip flexion (deg) reached at the bottom")
+    ap.add_argument("--break-lean", type=float, default=None,
+                    help="nordic: the knee-to-head line's lean (deg) where the lowering stops being controlled and the lifter falls")
     ap.add_argument("--knees", default="soft", choices=["soft", "some", "squat"], help="rdl only")
     ap.add_argument("--pattern", default="together", choices=["together", "hip_first"],
                     help="rdl/deadlift concentric: hips and knees together, or knees straighten first (hips rise first)")
@@ -110,7 +115,9 @@ def main(argv=None):
     body = Body(args.body_seed)
     ts, p, r_start, r_turn, r_end = timeline(args.reps, ecc, con, pause, args.fps)
     prm = exercise_params(args.exercise, p, args.back, args.knees, args.toes, args.toe_deg, args.lumbar_deg,
-                          u=concentric_fraction(ts, r_turn, r_end), pattern=args.pattern, lean=args.lean, body=body)
+                          u=concentric_fraction(ts, r_turn, r_end), d=concentric_fraction(ts, r_start, r_turn),
+                          ecc=ecc, pattern=args.pattern, lean=args.lean, body=body,
+                          lockout=lockout_weight(ts, p, r_turn, r_end), pike=args.pike, break_lean=args.break_lean)
     D = bone_deltas(body, prm)
     n = len(ts)
 
@@ -207,12 +214,16 @@ def main(argv=None):
             trunk_lean_deg_at_turn=round(float(trunk_lean[iturn]), 2),
             toe_deg_mean=toe[m].mean(0).round(2).tolist(),
             lumbar_ext_deg_at_turn=round(float(prm["lumbar"][iturn]), 2),
+            lean_back_deg_max=round(float(prm["lean_back"][m].max()), 2),
+            pike_deg_at_turn=round(float(np.asarray(prm.get("pike", np.zeros(n)))[iturn]), 2),
+            break_knee_deg=(None if args.break_lean is None else
+                            np.interp(s0 + (1.0 - NORDIC_FALL_S / ecc) * ecc, ts, knee.mean(1)).round(2).item()),
         ))
 
     np.savez_compressed(
         os.path.join(args.out, name + ".truth.npz"),
         t_s=ts, knee_deg=knee, hip_deg=hip, knee_sag_deg=knee_sag, hip_sag_deg=hip_sag, toe_deg=toe, toe_heel_deg=toe_heel,
-        lumbar_ext_deg=prm["lumbar"], trunk_lean_deg=trunk_lean, progress=p,
+        lumbar_ext_deg=prm["lumbar"], trunk_lean_deg=trunk_lean, progress=p, lean_back_deg=prm["lean_back"],
         rep_start_s=r_start, rep_turn_s=r_turn, rep_end_s=r_end,
         joint_names=np.array(jnames), joints_3d=joints3d, joints_px=px,
         camera_pose=cam_pose, camera_fy=fy, image_wh=np.array([W, H]),
@@ -237,6 +248,9 @@ def main(argv=None):
             toe_heel_deg="same with heel vertex -> toe-tip vertex (closer to MediaPipe heel->foot_index)",
             lumbar_ext_deg="lumbar extension applied over spine05/04/03 (+ arched, - rounded)",
             trunk_lean_deg="angle of hip-mid -> shoulder-mid from vertical",
+            lean_back_deg="the rib cage's lean behind vertical applied at lockout (--back leanback)",
+            break_knee_deg="nordic --break-lean: mean knee_deg when the controlled lowering ends and the fall starts",
+            pike_deg_at_turn="nordic --pike: hip flexion applied at the turn",
         ),
         reps=reps,
         timing=dict(skin_s=round(t_skin, 2), render_s=round(t_render, 2),

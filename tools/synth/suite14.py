@@ -1,6 +1,6 @@
 """The view suite (issue 14): every angle a phone films, held out by body.
 
-    python tools/synth/suite14.py            # prints "NAME ARGS" lines for render_suite14.sh
+    python tools/synth/suite14.py            # prints "NAME ARGS" lines for render_suite.sh
 
 Ten bodies (seeds 21-30, never used before this suite), each rendered in six sets: soft-knee RDL,
 squatting RDL, squat, Nordic, prone curl and a seated or standing curl. Each set gets the next

@@ -1,8 +1,10 @@
 #!/bin/bash
-# Render the view suite (suite14.py) into ${1:-/work/renders14}: per clip the render
+# Render a suite (SUITE=suite14.py, the view suite, by default; suite15.py the back and Nordic
+# suite) into ${1:-/work/renders14}: per clip the render
 # (NAME.mp4/.truth.npz/.json) and formcheck's pose (NAME.pose.npz). Resumable (clips whose outputs
 # exist are skipped). STRIDE/OFFSET split the list between parallel jobs:
-#   STRIDE=2 OFFSET=0 bash tools/synth/render_suite14.sh & STRIDE=2 OFFSET=1 bash tools/synth/render_suite14.sh &
+#   STRIDE=2 OFFSET=0 bash tools/synth/render_suite.sh & STRIDE=2 OFFSET=1 bash tools/synth/render_suite.sh &
+#   SUITE=suite15.py bash tools/synth/render_suite.sh /work/renders15
 set -u
 OUT=${1:-/work/renders14}
 FILTER=${2:-.}
@@ -28,5 +30,5 @@ while read -r name args; do
     PYTHONPATH=$FCSRC nice -n 5 $FC pose -q "$OUT/$name.mp4" -o "$OUT/$name.pose.npz" > "$OUT/$name.pose.log" 2>&1 \
       || echo "   pose failed (see $name.pose.log)"
   fi
-done < <(python3 "$HERE/suite14.py")
+done < <(python3 "$HERE/${SUITE:-suite14.py}")
 echo "suite done"
