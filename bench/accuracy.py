@@ -1,20 +1,16 @@
 """Accuracy against ground truth: formcheck on rendered clips whose joint angles are known.
 
     python bench/accuracy.py DIR [DIR ...]          # NAME.mp4 + NAME.truth.npz + NAME.json
-    python bench/accuracy.py DIR --holdout 3,4      # fit the lumbar parameters on the other body
-                                                    # seeds, score on seeds 3 and 4
-    python bench/accuracy.py DIR --holdout each     # leave one body out for the lumbar flag
-    python bench/accuracy.py DIR --print-fit        # the lumbar parameters fitted on every body
     python bench/accuracy.py DIR --footage          # plus the real-footage table
 
 The first run saves NAME.pose.npz beside each clip; later runs reuse it (``--fresh`` to redo).
 Prints: knee flexion from image pixels vs world landmarks by camera yaw (raw landmarks); per
 measure and yaw, frames, MAE, bias (formcheck minus truth) and worst case with the shipped angle
 model (``toe_feet_deg`` is the mean of both feet, which the toe bias is called from); per clip,
-reps found vs rendered, lumbar flags and the error of each head's zone seconds over the rendered
-reps; lumbar-flag recall and false flags. Clips come from tools/synth/render_set.py. The angle
-model is fitted and scored held out by body in bench/angles.py (score it there: the shipped model
-saw every body); the lumbar parameters here are fitted only on bodies that are not scored.
+reps found vs rendered, low-back flags and the error of each head's zone seconds over the
+rendered reps. Clips come from tools/synth/render_set.py. The angle model is fitted and scored
+held out by body in bench/angles.py (score it there: the shipped model saw every body); the low
+back's states are fitted and scored held out by body in bench/back.py.
 """
 
 from __future__ import annotations
@@ -22,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 from collections import defaultdict
-from dataclasses import replace
 from pathlib import Path
 
 import footage_table  # bench/, beside this script
@@ -30,9 +25,8 @@ import numpy as np
 
 from formcheck import skeleton as sk
 from formcheck.analysis.angles import flexion_deg
-from formcheck.analysis.faults import lumbar_level_deg
+from formcheck.analysis.back import BACK_FAULTS
 from formcheck.analysis.pipeline import analyze_pose
-from formcheck.analysis.smoothing import mean_present
 from formcheck.analysis.zones import zone_seconds
 from formcheck.api import estimate_pose
 from formcheck.config import ZONES, Config
@@ -61,56 +55,9 @@ def load_clip(mp4: Path, fresh: bool) -> tuple[dict, dict, object]:
     return meta, truth, load_pose(pose_path)
 
 
-def analyse(pose, meta: dict, lumbar: dict | None = None) -> Report:
-    """formcheck's analysis with the given lumbar-extension parameters (else the shipped ones)."""
-    cfg = Config()
-    if lumbar:
-        cfg = replace(cfg, score=replace(cfg.score, **lumbar))
-    return analyze_pose(pose, cfg, exercise=FAMILY.get(meta.get("exercise", "")))
-
-
-def is_lumbar_clip(meta: dict) -> bool:
-    """Side-view soft-knee RDLs from a level camera: the sets the lumbar-extension flag is
-    calibrated and scored on (a camera looking down on the back sees a different outline)."""
-    return (meta.get("exercise") == "rdl" and meta.get("knees", "soft") == "soft"
-            and square_yaw(float(meta.get("yaw", 90.0))) >= 75 and abs(float(meta.get("pitch", 0))) <= 5)
-
-
-def bend_and_hip(report: Report) -> tuple[np.ndarray, np.ndarray]:
-    """The back's bend past standing (n,) and mean hip flexion (n,), as the pipeline has them."""
-    arch = report.measures.arch_deg.values - report.lumbar_baseline_deg
-    return arch, mean_present(report.measures.hip_deg.values, axis=1)
-
-
-def fit_lumbar(clips: list, exclude: set[int]) -> dict:
-    """Neutral-back drift (slope, offset) and flag threshold from the bodies not in ``exclude``,
-    on hip angles as formcheck measures them: the drift is a
-    line through (hip, bend past standing) on neutral backs, the threshold the midpoint between
-    the most-arched neutral rep and the least-arched arched rep."""
-    min_hip = Config().score.lumbar_min_hip_deg
-    hips, arches, sets = [], [], []
-    for meta, _truth, pose, _name in clips:
-        if int(meta.get("body_seed", 0)) in exclude or not is_lumbar_clip(meta):
-            continue
-        report = analyse(pose, meta)
-        arch, hip = bend_and_hip(report)
-        sets.append((meta.get("back", "neutral"), arch, hip, [s.rep for s in report.reps]))
-        if meta.get("back", "neutral") == "neutral":
-            ok = np.isfinite(arch) & np.isfinite(hip) & (hip > 5)
-            hips.append(hip[ok])
-            arches.append(arch[ok])
-    if not hips:
-        return {}
-    slope, offset = np.polyfit(np.concatenate(hips), np.concatenate(arches), 1)
-    levels = defaultdict(list)
-    for back, arch, hip, reps in sets:
-        ext = arch - (slope * hip + offset)
-        rep_levels = (lumbar_level_deg(ext, hip, rep, min_hip) for rep in reps)
-        levels[back] += [v for v in rep_levels if np.isfinite(v)]
-    params = {"lumbar_neutral_slope": float(slope), "lumbar_neutral_offset_deg": float(offset)}
-    if levels["neutral"] and levels["arched"]:
-        params["lumbar_flag_deg"] = float((max(levels["neutral"]) + min(levels["arched"])) / 2)
-    return params
+def analyse(pose, meta: dict) -> Report:
+    """formcheck's analysis with the shipped config (the rendered exercise's family given)."""
+    return analyze_pose(pose, Config(), exercise=FAMILY.get(meta.get("exercise", "")))
 
 
 # Truth the views can see: hinge and knee angles in the sagittal plane, as docs/DOMAIN.md defines them;
@@ -199,10 +146,9 @@ def table(title: str, errs: dict) -> None:
                   f"{np.max(np.abs(e)):.1f} |")
 
 
-def lumbar_counts(report: Report, truth: dict) -> tuple[int, int]:
-    """(reps flagged for lumbar extension, reps scored) on a hinge clip."""
-    flagged = {f.rep for f in report.faults if f.kind == "lumbar_extension"}
-    return len(flagged), len(truth.get("rep_start_s", []))
+def back_flags(report: Report) -> int:
+    """Reps flagged for the low back (analysis/back.py: arched, leaning back or rounded)."""
+    return len({f.rep for f in report.faults if f.kind in BACK_FAULTS})
 
 
 def zone_errors_and_shares(report: Report, truth: dict) -> tuple[list[float], list[float]]:
@@ -231,56 +177,24 @@ def zone_errors_and_shares(report: Report, truth: dict) -> tuple[list[float], li
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("dirs", nargs="+", type=Path)
-    ap.add_argument("--holdout", default="",
-                    help="body seeds to score the lumbar flag on, the others being for fitting it; "
-                         "'each' scores every body with parameters fitted on all the other bodies")
     ap.add_argument("--fresh", action="store_true", help="re-run the pose model")
     ap.add_argument("--footage", action="store_true",
                     help="also print the real-footage table (reps, family, flags) from stored poses")
-    ap.add_argument("--print-fit", action="store_true",
-                    help="print the lumbar parameters fitted on every body (for ScoreConfig)")
     args = ap.parse_args()
     clips = [load_clip(p, args.fresh) + (p.name,) for d in args.dirs for p in sorted(d.glob("*.mp4"))
              if p.with_suffix(".truth.npz").is_file()]
     set_hip_rest(clips)
-    seeds = sorted({int(meta.get("body_seed", 0)) for meta, *_ in clips})
-    if args.holdout == "each":
-        folds = [{s} for s in seeds]
-    elif args.holdout:
-        folds = [{int(s) for s in args.holdout.split(",") if s.strip()}]
-    else:
-        folds = []
-
     reports = [analyse(pose, meta) for meta, _truth, pose, _name in clips]
-    held_out = {}  # clip index -> report with lumbar parameters fitted without its body
-    for held in folds:
-        lumbar = fit_lumbar(clips, held)
-        print(f"lumbar fitted without body seeds {sorted(held)}: "
-              + ", ".join(f"{k} {v:+.3f}" for k, v in lumbar.items()))
-        for i, (meta, _truth, pose, _name) in enumerate(clips):
-            if int(meta.get("body_seed", 0)) in held:
-                held_out[i] = analyse(pose, meta, lumbar)
-    if args.print_fit:
-        print("fitted on every body (for ScoreConfig):")
-        for k, v in fit_lumbar(clips, set()).items():
-            print(f"    {k}: float = {v:.3f}")
 
     err = defaultdict(list)
     rows = []
-    lumbar = defaultdict(lambda: [0, 0])  # ("shipped"/"held out", arched?) -> [flagged, reps]
-    for i, ((meta, truth, _pose, name), report) in enumerate(zip(clips, reports)):
+    for (meta, truth, _pose, name), report in zip(clips, reports):
         yaw = square_yaw(float(meta.get("yaw", 90.0)))
         for m in MEASURES:
             g, w = pairs(report, truth, m)
             err[(m, yaw)].append(g - w)
         back = meta.get("back", "-")
-        flagged, n_reps = lumbar_counts(report, truth)
-        if is_lumbar_clip(meta):
-            for label, rep in (("shipped", report), ("held out", held_out.get(i))):
-                if rep is not None:
-                    f, nr = lumbar_counts(rep, truth)
-                    lumbar[(label, back == "arched")][0] += f
-                    lumbar[(label, back == "arched")][1] += nr
+        flagged, n_reps = back_flags(report), len(truth.get("rep_start_s", []))
         rows.append((name, int(meta.get("body_seed", 0)), yaw, len(report.reps), n_reps, back, flagged,
                      *zone_errors_and_shares(report, truth)))
 
@@ -298,13 +212,6 @@ def main() -> None:
         print(f"\nzone seconds: median error {np.median(z):.0%}, "
               f"{np.mean(np.asarray(z) <= 0.10):.0%} of head-leg totals within 10%; "
               f"as a share of the measured time: median {np.median(sh):.1%}, worst {np.max(sh):.1%}")
-    for label, what in (("shipped", "shipped parameters, fitted on every body"),
-                        ("held out", "parameters fitted without the scored body")):
-        hit, n_arched = lumbar[(label, True)]
-        false, n_other = lumbar[(label, False)]
-        if n_arched or n_other:
-            print(f"lumbar flags ({what}): recall {hit}/{n_arched} arched reps, false flags "
-                  f"{false}/{n_other} neutral or rounded reps (side-view soft-knee RDLs)")
     if args.footage:
         print("\nReal footage (stored poses, tests/data/poses)\n")
         footage_table.table(poses=True)

@@ -22,8 +22,8 @@ import numpy as np
 import pytest
 
 from formcheck import vocab
-from formcheck.analysis.frame_view import FrameView, frame_view
-from formcheck.config import ZONES, ScoreConfig
+from formcheck.analysis.frame_view import BackGauge, FrameView, frame_view
+from formcheck.config import ZONES, BackConfig
 from formcheck.io.video import open_video
 from formcheck.io.video_writer import CODEC_WARNING, FALLBACK_FOURCC, AnnotatedVideo, choose_codec, output_fps
 from formcheck.render import annotators as A
@@ -225,11 +225,37 @@ def test_fault_banner_shows_only_while_the_fault_is_active(analysed, annotated) 
     red = np.array(draw.FAULT_BGR, float)
     assert np.linalg.norm(_patch(frames[inside], spot) - red) < 40
     assert np.linalg.norm(_patch(frames[outside], spot) - red) > 100
-    # and the lumbar bar is red there too: the report's extension is over the flag
-    assert report.lumbar_ext_deg[inside] > ScoreConfig().lumbar_flag_deg
-    bar = A.LumbarAnnotator.bar_rect(lay)
-    fill_x = A.LumbarAnnotator().bar_x(bar, ScoreConfig().lumbar_flag_deg / 2)
+    # and the low-back bar is red there too: the report's extension is over the flag
+    assert report.back.frames.value_deg[inside] > BackConfig().extended_deg
+    bar = A.BackAnnotator.bar_rect(lay)
+    fill_x = A.BackAnnotator().bar_x(bar, BackConfig().extended_deg / 2)
     assert np.linalg.norm(_patch(frames[inside], (fill_x, bar.cy)) - red) < 40
+    # outside reps the bar is grey, never green
+    assert report.rep_of_frame[outside] == 0
+    grey_x = A.BackAnnotator().bar_x(bar, -1.0)
+    assert np.linalg.norm(_patch(frames[outside], (grey_x, bar.cy)) - np.array(draw.TRACK_BGR, float)) < 40
+
+
+@pytest.mark.parametrize(("back", "colour"), [
+    (BackGauge("neutral", "arch", -6.0, 8.3, 15.0, ""), "GOOD_BGR"),
+    (BackGauge("flexed", "arch", -22.0, 8.3, 15.0, ""), "FAULT_BGR"),
+    (BackGauge("extended", "lean", 18.0, 10.0, math.nan, ""), "FAULT_BGR"),
+])
+def test_the_back_bar_is_coloured_by_its_state(back, colour) -> None:
+    frame = A.BackAnnotator().annotate(np.zeros((640, 360, 3), np.uint8), _view(back=back))
+    bar = A.BackAnnotator.bar_rect(frame_layout(frame))
+    x = A.BackAnnotator().bar_x(bar, back.value_deg / 2)
+    assert tuple(frame[bar.cy, x]) == getattr(draw, colour)
+    assert A.BackAnnotator.words(back) in ("neutral", "rounded", "leaning back")
+
+
+def test_a_back_not_judged_is_grey_never_green() -> None:
+    frame = A.BackAnnotator().annotate(np.zeros((640, 360, 3), np.uint8), _view(back=BackGauge(note="not judged")))
+    bar = A.BackAnnotator.bar_rect(frame_layout(frame))
+    for v in (-20.0, -5.0, 5.0, 20.0):
+        assert tuple(frame[bar.cy, A.BackAnnotator().bar_x(bar, v)]) == draw.TRACK_BGR
+    green = np.all(frame == np.array(draw.GOOD_BGR, np.uint8), axis=2)
+    assert not green.any()
 
 
 def test_a_pose_shorter_than_the_video_draws_what_exists(analysed, tmp_path) -> None:
@@ -280,7 +306,7 @@ def _view(**changes) -> FrameView:
     base = FrameView(
         index=0, t_s=1.0, xy_px=xy, visibility=np.zeros(33, np.float32), detected=False,
         knee_deg=(5.0, math.nan), knee_head=("semimembranosus", ""), zones=ZONES,
-        toe_deg=(12.0, -8.0), lumbar_ext_deg=12.0, lumbar_flag_deg=8.3, lumbar_judged=True,
+        toe_deg=(12.0, -8.0), back=BackGauge("extended", "arch", 12.0, 8.3, 15.0, ""),
         rep=2, phase="eccentric", reps_done=1,
         faults=(Fault("lumbar_extension", 2, 0.5, 1.5, 12.0, "rep 2: low back arched"),),
         view="side",
@@ -319,7 +345,7 @@ def test_annotators_draw_on_a_blank_frame(size_wh) -> None:
 
 def test_no_fault_no_banner_and_missing_values_drawn_as_missing() -> None:
     view = _view(faults=(), knee_deg=(math.nan, math.nan), knee_head=("", ""),
-                 lumbar_ext_deg=math.nan, toe_deg=(math.nan, math.nan), rep=0, phase="")
+                 back=BackGauge(note="between reps"), toe_deg=(math.nan, math.nan), rep=0, phase="")
     frame = A.annotate_frame(np.zeros((640, 360, 3), np.uint8), view)
     lay = frame_layout(frame)
     b = lay.banner_at(0)
@@ -348,7 +374,8 @@ def test_frame_view_follows_the_report(analysed) -> None:
     assert v.rep == report.rep_of_frame[i] == f.rep
     assert v.phase == report.phase_of_frame[i]
     assert [x.kind for x in v.faults] == ["lumbar_extension"]
-    assert v.lumbar_ext_deg == report.lumbar_ext_deg[i] and v.lumbar_judged
+    assert v.back.state == "extended" and v.back.what == "arch"
+    assert v.back.value_deg == report.back.frames.value_deg[i] > v.back.ext_flag_deg
     assert v.reps_done == 0 and v.view == "side"
     last = frame_view(report, pose, len(pose) - 1)
     assert last.reps_done == len(report.reps) and last.faults == ()

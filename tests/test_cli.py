@@ -63,7 +63,7 @@ def test_json_to_stdout_is_the_only_output(tmp_path: Path) -> None:
     r = run("analyze", str(SAMPLE), "--json", "-", "-q")
     assert r.exit_code == 0
     data = json.loads(r.output)
-    assert data["schema"] == "formcheck.report/1"
+    assert data["schema"] == "formcheck.report/2"
     assert len(data["reps"]) == 10
     rep = data["reps"][0]
     assert rep["eccentric_s"] > 0 and rep["concentric_s"] > 0

@@ -109,3 +109,37 @@ def test_dropping_every_other_frame_changes_zone_times_little(footage) -> None:
     leg = _near_leg(base)
     for head, secs in base.zones[leg].seconds.items():
         assert halved.zones[leg].seconds[head] == pytest.approx(secs, abs=max(0.15, 0.1 * secs)), head
+
+
+# --- the low back (issue 15) ------------------------------------------------------------------
+
+# Sets the RDL back rules do not apply to: the verdict must say so, never stay silent.
+NOT_HINGES = ("squat_side_01.mp4", "nordic_curl_side_01.mp4", "kb_deadlift_side_kneedominant_01.mp4",
+              "kb_deadlift_oblique_kneedominant_01.mp4", "lying_leg_curl_setup_01.mp4")
+# Correct, good-form or plate deadlifts, RDLs and kettlebell sets: never an arched back in the hinge.
+NEUTRAL_HINGES = ("kb_deadlift_side_correct_01.mp4", "kb_deadlift_oblique_correct_01.mp4",
+                  "kb_deadlift_side_a_01.mp4", "kb_deadlift_oblique_a_01.mp4", "deadlift_side_02.mp4",
+                  "deadlift_side_good_02.mp4", "deadlift_side_good_04.mp4", "rdl_front_01.mp4",
+                  "deadlift_front_01.mp4")
+
+
+@pytest.mark.parametrize("clip", NOT_HINGES)
+def test_sets_that_are_not_hinges_say_the_back_was_not_judged(footage, clip: str) -> None:
+    r = _report(clip)
+    assert r.back is not None and not r.back.judged and "hinge rules" in r.back.reason
+    assert "Low back not judged:" in r.verdict
+    assert not {f.kind for f in r.faults} & {"lumbar_extension", "lean_back", "back_rounded"}
+
+
+@pytest.mark.parametrize("clip", NEUTRAL_HINGES)
+def test_no_arched_back_on_a_correct_hinge(footage, clip: str) -> None:
+    r = _report(clip)
+    assert "lumbar_extension" not in {f.kind for f in r.faults}
+    assert "Low back" in r.verdict  # judged or not, the verdict says something about the back
+
+
+def test_the_rounded_back_set_is_flagged_rounded(footage) -> None:
+    r = _report("kb_deadlift_side_roundedback_01.mp4")
+    rounded = {f.rep for f in r.faults if f.kind == "back_rounded"}
+    assert rounded and "Low back rounded" in r.verdict
+    assert not {f.kind for f in r.faults} & {"lumbar_extension"}

@@ -244,14 +244,17 @@ def test_the_view_is_named_by_its_label(side: Report) -> None:
     assert "From this rear-oblique view the knee angle" in section(page, "knee")
 
 
-def test_lumbar_trace_with_threshold_and_flagged_span_or_a_reason(side: Report, front: Report) -> None:
+def test_low_back_section_has_each_reps_state_and_trace_or_says_why_not(side: Report, front: Report) -> None:
     plain = section(to_html(side), "lumbar")
-    assert 'class="threshold"' in plain and 'class="line lumbar"' in plain
-    assert 'class="flag-span"' not in plain and "No rep flagged." in plain
-    with_flag = section(to_html(flagged(side)), "lumbar")
-    assert with_flag.count('class="flag-span"') == 1 and "1 rep(s) flagged: 3." in with_flag
+    call = side.back
+    assert call.judged and 'class="threshold"' in plain and 'class="line back-' in plain
+    assert plain.count("<tr><td>") == len(call.reps)  # one row per rep, with its state
+    for r in call.reps:
+        assert {"flexed": "rounded"}.get(r.state, r.state) in plain
+    assert "Stack over time" in plain and 'class="line pelvis-tilt"' in plain
     no_view = section(to_html(front), "lumbar")
-    assert "<svg" not in no_view and "only visible side-on" in no_view and "front view" in no_view
+    assert "Low back not judged:" in no_view and "off side-on" in no_view
+    assert 'class="line back-' not in no_view  # nothing judged is drawn as judged
 
 
 def test_thumbnails_are_embedded_with_their_fault_as_caption(side: Report) -> None:

@@ -192,7 +192,7 @@ def test_kill_9_while_drawing_leaves_no_video_under_its_name(tmp_path) -> None:
     run.signal(signal.SIGKILL)
     assert run.finish()[0] == -signal.SIGKILL
     assert not video.exists() and not (tmp_path / "set.partial.mp4").exists()
-    assert json.loads(js.read_text())["schema"] == "formcheck.report/1"
+    assert json.loads(js.read_text())["schema"] == "formcheck.report/2"
     # what the encoder had written is under a hidden name that says it is a part
     assert all(p.name.startswith(".set.") and p.name.endswith(".part.mp4")
                for p in tmp_path.iterdir() if p.name != "r.json")

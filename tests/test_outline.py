@@ -67,3 +67,13 @@ def test_arched_back_reads_concave_neutral_flat_rounded_convex(facing: int) -> N
 def test_arch_grows_with_the_bow() -> None:
     values = [_arch_of(a) for a in (0.0, 5.0, 10.0, 20.0, 30.0)]
     assert all(b > a for a, b in zip(values, values[1:]))
+
+
+@pytest.mark.parametrize("edge_x", [560.0, 560.3, 560.7])
+def test_outline_edge_is_found_to_a_fraction_of_a_pixel(edge_x: float) -> None:
+    """A soft mask edge (a 4-px linear ramp through 0.5 at ``edge_x``): the lumbar curve of a 20-deg
+    arch moves the outline by only a few pixels, so whole-pixel edges are too coarse."""
+    xx = np.arange(1000, dtype=np.float32)[None, :].repeat(720, axis=0)
+    mask = np.clip((edge_x - xx) / 4.0 + 0.5, 0.0, 1.0) * (xx > 430)
+    off = outline_offsets_px(mask, np.array([500.0, 600.0]), np.array([500.0, 300.0]), levels=5)
+    np.testing.assert_allclose(off[:, 0], edge_x - 500.0, atol=0.05)

@@ -114,7 +114,7 @@ def test_an_interrupted_video_keeps_everything_written_before_it(tmp_path, monke
     monkeypatch.setattr(out_mod, "write_annotated_video", _Video(page, fail=True))
     with pytest.raises(FormcheckError, match="stopped"):
         write_outputs(report, pose, "set.mp4", Outputs(json=str(js), video=str(tmp_path / "v.mp4"), report=str(page)))
-    assert json.loads(js.read_text())["schema"] == "formcheck.report/1"
+    assert json.loads(js.read_text())["schema"] == "formcheck.report/2"
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
@@ -167,7 +167,7 @@ def test_a_session_is_saved_before_its_error_is_raised(tmp_path, analysed) -> No
         save_session(_session(report, pose, CameraError("camera:0 gone")),
                      Outputs(json=str(js), report=str(page), pose=str(p), summary=True),
                      say=said.append, out=printed.append)
-    assert json.loads(js.read_text())["schema"] == "formcheck.report/1" and p.exists()
+    assert json.loads(js.read_text())["schema"] == "formcheck.report/2" and p.exists()
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert said[0].startswith("live: 10 of 12 frames processed") and said[1] == f"report written to {page}"
     assert len(printed) == 1 and printed[0].startswith("Hip hinge")
@@ -215,7 +215,7 @@ def test_a_replaced_file_is_like_one_written_in_place(tmp_path, analysed) -> Non
         write_outputs(report, pose, SAMPLE, Outputs(json=str(dest)))
     assert stat.S_IMODE(new.stat().st_mode) == stat.S_IMODE(plain.stat().st_mode)
     assert stat.S_IMODE(old.stat().st_mode) == 0o640
-    assert link.is_symlink() and json.loads(real.read_text())["schema"] == "formcheck.report/1"
+    assert link.is_symlink() and json.loads(real.read_text())["schema"] == "formcheck.report/2"
     assert Path(os.devnull).is_char_device()
 
 

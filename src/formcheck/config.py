@@ -402,15 +402,6 @@ class ScoreConfig:
     # upright is a squat pattern: the quads, not the hamstrings, did the work.
     squat_knee_deg: float = 100.0
     squat_trunk_deg: float = 40.0
-    # Lumbar extension (faults.lumbar_extension_deg): the back outline's bend past the lifter's
-    # standing baseline, less the drift a neutral back shows as the hips flex (slope and offset
-    # fitted on neutral rendered backs by bench/accuracy.py --print-fit). A rep is flagged when
-    # the median over its frames with the hips flexed at least lumbar_min_hip_deg exceeds
-    # lumbar_flag_deg.
-    lumbar_neutral_slope: float = -0.129
-    lumbar_neutral_offset_deg: float = 2.16
-    lumbar_flag_deg: float = 8.3
-    lumbar_min_hip_deg: float = 30.0
     min_coverage: float = 0.2  # below this share of frames with a usable pose: no analysis
     absent_span_s: float = 1.0  # the lifter missing this long is a gap worth naming ...
     absent_warn_frac: float = 0.15  # ... and such gaps adding up to this share of the clip, a warning
@@ -460,6 +451,45 @@ class LiveConfig:
 
 
 @dataclass(frozen=True)
+class BackConfig:
+    """The low back's three states (analysis/back.py; DOMAIN.md "Rib-over-pelvis stack").
+
+    Judged in clear hinges (RDL, deadlift, good morning), rep by rep, from the start of the pull
+    to lockout and back down, the top included; never in the walk-in, set-up or set-down. Fitted
+    on rendered bodies 31-34 and scored on 35-38 (bench/back.py --fit prints these)."""
+
+    # the camera's yaw from the front from which leaning back is judged, and from which the
+    # outline shows the back's profile well enough to judge arching and rounding
+    min_yaw_deg: float = 60.0
+    arch_min_yaw_deg: float = 60.0
+    # the hinge: frames with the hips flexed at least this much judge arching and rounding
+    min_hip_deg: float = 30.0
+    # the top: frames from the turn to lockout (plus lockout_hold_s after the rep) with the hips
+    # flexed less than this judge leaning back
+    top_max_hip_deg: float = 25.0
+    lockout_hold_s: float = 1.0
+    # what judges the hinge: "tilt" (the pelvis's back line against the rib cage's) or "bend" (the
+    # lumbar outline's bend), read past the lifter's own standing value, less what a neutral back
+    # adds as the hips flex (glutes and hamstrings stretch): slope * hip + offset
+    hinge_measure: str = "tilt"
+    hinge_reference: str = "standing"  # "standing" (the lifter's own) or "none" (absolute)
+    min_standing_s: float = 0.3  # the standing reference: at least this long still before the first rep
+    neutral_slope: float = -0.129
+    neutral_offset_deg: float = 2.16
+    # a rep is arched / rounded when its median lumbar bend past neutral over the hinge frames is
+    # above extended_deg / below -flexed_deg, and leaning back when the trunk's lean behind
+    # vertical over its top frames (lean_back_quantile) is above lean_back_deg
+    extended_deg: float = 8.3
+    flexed_deg: float = 15.0
+    lean_back_deg: float = 10.0
+    lean_back_quantile: float = 75.0  # the percentile of the top frames' lean that judges a rep
+    # a rep is judged only if the outline was found in this share of its hinge frames, and the
+    # hinge lasted at least min_frames frames
+    min_outline_share: float = 0.5
+    min_frames: int = 3
+
+
+@dataclass(frozen=True)
 class Config:
     pose: PoseConfig = field(default_factory=PoseConfig)
     track: TrackConfig = field(default_factory=TrackConfig)
@@ -467,6 +497,7 @@ class Config:
     smooth: SmoothConfig = field(default_factory=SmoothConfig)
     reps: RepConfig = field(default_factory=RepConfig)
     score: ScoreConfig = field(default_factory=ScoreConfig)
+    back: BackConfig = field(default_factory=BackConfig)
     zones: tuple[Zone, ...] = ZONES
     live: LiveConfig = field(default_factory=LiveConfig)
 

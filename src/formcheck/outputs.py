@@ -277,7 +277,7 @@ def write_annotated_video(
     cfg = config or Config()
     try:
         return annotate_video(
-            video, pose, report, out, transform=transform, progress=progress, score=cfg.score,
+            video, pose, report, out, transform=transform, progress=progress, back=cfg.back,
             stills=stills,
         )
     except OSError as exc:

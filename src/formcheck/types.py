@@ -293,6 +293,76 @@ class RepScore:
     family_evidence: object = None  # analysis.family.RepEvidence the family was read from
 
 
+# the low back's states (analysis/back.py); BackFrames.state codes them -1 / 0 / 1, NaN not judged
+EXTENDED, NEUTRAL, FLEXED = "extended", "neutral", "flexed"
+NOT_JUDGED = "not judged"
+BACK_STATE_CODE = {FLEXED: -1, NEUTRAL: 0, EXTENDED: 1}
+
+
+@dataclass
+class BackFrames:
+    """(n,) per frame; NaN where not measured. ``judged`` frames are inside a judged rep's window
+    and in its hinge (``hinge``) or at its top (``top``); ``state`` is STATE_CODE there, NaN
+    elsewhere; ``value_deg`` is what judged it (the lumbar bend in the hinge, the lean-back at
+    the top; + = extension)."""
+
+    t_s: np.ndarray
+    lumbar_deg: np.ndarray
+    pelvis_tilt_deg: np.ndarray
+    rib_offset_pct: np.ndarray
+    lean_back_deg: np.ndarray
+    hinge: np.ndarray
+    top: np.ndarray
+    state: np.ndarray
+    value_deg: np.ndarray
+
+    @classmethod
+    def empty(cls, t_s: np.ndarray) -> BackFrames:
+        n = len(t_s)
+        nan = np.full(n, np.nan)
+        no = np.zeros(n, dtype=bool)
+        return cls(np.asarray(t_s, float), nan.copy(), nan.copy(), nan.copy(), nan.copy(),
+                   no.copy(), no.copy(), nan.copy(), nan.copy())
+
+
+@dataclass(frozen=True)
+class RepBack:
+    """One rep's back. ``arch_deg`` is the median lumbar bend past neutral over its hinge frames,
+    ``lean_back_deg`` the upper quartile of the trunk's lean behind vertical over its top frames
+    (NaN where not measured); ``extended_by`` names what made it extended ("arch", "lean back",
+    or both joined by " and "); ``reason`` says why a rep was not judged."""
+
+    rep_index: int
+    state: str
+    arch_deg: float
+    lean_back_deg: float
+    pelvis_tilt_deg: float
+    rib_offset_pct: float
+    extended_by: str = ""
+    reason: str = ""
+    i_first: int = 0  # the judged window's first and last samples
+    i_last: int = -1
+
+
+@dataclass
+class BackCall:
+    """The set's low back: ``judged`` False with ``reason`` when the set cannot be judged at all
+    (not a hinge, the camera too far from side-on, the lifter's facing unknown); else one
+    ``RepBack`` per rep (a rep can still be not judged, with its reason)."""
+
+    judged: bool
+    reason: str
+    reps: list[RepBack] = field(default_factory=list)
+    frames: BackFrames | None = None
+    standing_bend_deg: float = float("nan")  # the lifter's own standing outline bend (the reference)
+    arch_judged: bool = False  # arching and rounding judged (the camera close enough to side-on)
+    arch_reason: str = ""  # why not, when the lean-back alone was judged
+
+    def reps_in(self, state: str) -> list[RepBack]:
+        return [r for r in self.reps if r.state == state]
+
+
+
 @dataclass
 class Report:
     """Everything formcheck concluded about one set."""
@@ -317,10 +387,8 @@ class Report:
     faults: list[Fault]
     verdict: str
     warnings: list[str] = field(default_factory=list)
-    lumbar_baseline_deg: float = float("nan")
-    # (n,) the back's extension past neutral for its hip angle, + = arched (faults.py); NaN where
-    # not measured or the view cannot show it
-    lumbar_ext_deg: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # the low back: per-frame stacking and each rep's state, or why it was not judged
+    back: BackCall | None = None
     truncated: bool = False  # the video broke off early; the report covers what was decoded
     interrupted: bool = False  # Ctrl-C stopped the pose run; the report covers the frames before it
     damaged_s: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))  # PoseSequence's

@@ -92,7 +92,7 @@ MEASURES: dict[str, MeasureDef] = {
         MeasureDef("trunk_lean_deg", "trunk lean", "deg", "trunk_lean",
                    {"side": 1.0, "oblique": 0.6, "front": 0.5, "unknown": 0.3}),
         MeasureDef("arch_deg", "low-back outline (lumbar)", "deg", "arch",
-                   {"side": 0.8, "oblique": 0.0, "front": 0.0, "unknown": 0.0}),
+                   {"side": 0.8, "oblique": 0.5, "front": 0.0, "unknown": 0.0}),
     )
 }
 VIEWS = ("side", "oblique", "front", "unknown")
@@ -138,6 +138,8 @@ CUES: dict[str, CueDef] = {
         CueDef("toes_in", "Toes in for the semis", "TOES IN FOR THE SEMIS"),
         CueDef("toes_out", "Toes out for the biceps", "TOES OUT FOR THE BICEPS"),
         CueDef("lost", "Step back into view", "STEP BACK INTO VIEW"),
+        CueDef("finish_tall", "Finish tall. Don't lean back", "FINISH TALL: DON'T LEAN BACK"),
+        CueDef("flat_back", "Chest proud. Flat back", "CHEST PROUD: FLAT BACK"),
     )
 }
 TOE_CUE = {MEDIAL: "toes_in", LATERAL: "toes_out"}  # a target head's side -> the toe cue for it
@@ -158,6 +160,8 @@ FAULTS: dict[str, FaultDef] = {
     f.kind: f
     for f in (
         FaultDef("lumbar_extension", "Low back arched", "back arched", "ribs_down"),
+        FaultDef("lean_back", "Leaning back at lockout", "leaned back", "finish_tall"),
+        FaultDef("back_rounded", "Low back rounded", "back rounded", "flat_back"),
         FaultDef("squatting", "Knees bent like a squat", "squatted", "squat"),
     )
 }

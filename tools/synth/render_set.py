@@ -19,8 +19,17 @@ os.environ.setdefault("ANNY_CACHE_DIR", "/tmp/anny_cache")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np
-from motion import (DEFAULT_TEMPO, FAMILY, NORDIC_FALL_S, POSTURE, bone_deltas, concentric_fraction, exercise_params,
-                    lockout_weight, timeline)
+from motion import (
+    DEFAULT_TEMPO,
+    FAMILY,
+    NORDIC_FALL_S,
+    POSTURE,
+    bone_deltas,
+    concentric_fraction,
+    exercise_params,
+    lockout_weight,
+    timeline,
+)
 from synth_body import JOINT_BONES, Body
 
 FLOOR_RGB = (0.55, 0.52, 0.48)

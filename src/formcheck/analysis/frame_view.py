@@ -11,10 +11,28 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from formcheck.analysis.zones import zone_of
-from formcheck.config import ZONES, ScoreConfig, Zone
+from formcheck.config import ZONES, BackConfig, Zone
 from formcheck.skeleton import N_LANDMARKS
-from formcheck.types import Fault, PoseSequence, Report
+from formcheck.types import BACK_STATE_CODE, BackCall, Fault, PoseSequence, Report
 from formcheck.vocab import PHASE_WORDS
+
+
+@dataclass(frozen=True)
+class BackGauge:
+    """The low back at one frame, as the gauge shows it (analysis/back.py).
+
+    ``state`` is "extended", "neutral" or "flexed" where this frame was judged, "" elsewhere
+    (then the gauge is grey: ``note`` says why, e.g. "not judged" for a set whose back cannot be
+    judged, "between reps" for the walk-in or a rest). ``what`` is "arch" in the hinge (the
+    lumbar bend past neutral) or "lean" at the top (the trunk behind vertical); ``value_deg`` is
+    that value, + = extension, NaN when not measured; the flags are its thresholds."""
+
+    state: str = ""
+    what: str = ""
+    value_deg: float = float("nan")
+    ext_flag_deg: float = float("nan")
+    flex_flag_deg: float = float("nan")
+    note: str = "not judged"
 
 
 @dataclass(frozen=True)
@@ -34,9 +52,7 @@ class FrameView:
     knee_head: tuple[str, str]  # the hamstring head whose zone each knee is in, "" for none
     zones: tuple[Zone, ...]  # the zone windows the report was scored with
     toe_deg: tuple[float, float]  # toe rotation per foot, + = out
-    lumbar_ext_deg: float  # low back's extension past neutral, + = arched; NaN if not measured
-    lumbar_flag_deg: float  # a rep is flagged when its extension runs above this
-    lumbar_judged: bool  # the analysis judges the low back for this set (hinges only)
+    back: BackGauge  # the low back's state and the value that judged it
     rep: int  # 1-based rep this frame belongs to, 0 outside reps
     phase: str  # "eccentric", "concentric" or "" outside reps
     reps_done: int  # reps completed by this frame
@@ -84,17 +100,31 @@ def faults_at(faults: list[Fault] | tuple[Fault, ...], t_s: float) -> tuple[Faul
     return tuple(f for f in faults if f.start_s <= t_s <= f.end_s)
 
 
+def back_gauge(call: BackCall | None, i: int, cfg: BackConfig, in_rep: bool) -> BackGauge:
+    """Frame ``i``'s low back for the gauge (see BackGauge)."""
+    if call is None or not call.judged or call.frames is None:
+        return BackGauge(note="not judged")
+    f = call.frames
+    if not 0 <= i < len(f.state) or not np.isfinite(f.state[i]):
+        return BackGauge(note="in the rep" if in_rep else "between reps")
+    code = int(f.state[i])
+    state = {v: k for k, v in BACK_STATE_CODE.items()}[code]
+    if f.hinge[i]:
+        return BackGauge(state, "arch", float(f.value_deg[i]), cfg.extended_deg, cfg.flexed_deg, "")
+    return BackGauge(state, "lean", float(f.value_deg[i]), cfg.lean_back_deg, float("nan"), "")
+
+
 def frame_view(
-    report: Report, pose: PoseSequence, i: int, score: ScoreConfig | None = None
+    report: Report, pose: PoseSequence, i: int, back: BackConfig | None = None
 ) -> FrameView:
     """The analysis of frame ``i`` (pose and report index i). Raises IndexError past the pose.
 
     Report arrays shorter than the pose (never expected, but a video and its report can disagree)
-    read as missing rather than failing. ``score`` gives the lumbar flag threshold (defaults).
+    read as missing rather than failing. ``back`` gives the low back's thresholds (defaults).
     """
     if not 0 <= i < len(pose):
         raise IndexError(f"frame {i} is outside the pose's {len(pose)} frames")
-    score = score or ScoreConfig()
+    back = back or BackConfig()
     zones = tuple(report.zone_defs) or ZONES
     m = report.measures
     knee = _pair(m.knee_deg.values, i)
@@ -110,9 +140,7 @@ def frame_view(
         knee_head=(str(heads[0]), str(heads[1])),
         zones=zones,
         toe_deg=_pair(m.toe_deg.values, i),
-        lumbar_ext_deg=_value(report.lumbar_ext_deg, i),
-        lumbar_flag_deg=score.lumbar_flag_deg,
-        lumbar_judged=report.family == "hinge",  # as analysis.pipeline raises lumbar faults
+        back=back_gauge(report.back, i, back, int(_value(report.rep_of_frame, i, 0)) > 0),
         rep=int(_value(report.rep_of_frame, i, 0)),
         phase=str(report.phase_of_frame[i]) if i < len(report.phase_of_frame) else "",
         reps_done=reps_done_at(report, i),

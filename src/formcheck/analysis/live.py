@@ -18,11 +18,21 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from formcheck import skeleton as sk
 from formcheck import vocab
+from formcheck.analysis.back import (
+    arch_reason,
+    frame_states,
+    lean_back_deg,
+    neutral_bend_deg,
+    stack_measures,
+    standing_bend_deg,
+    walk_in,
+)
 from formcheck.analysis.cues import CueLimiter, Hold, ZoneWatcher
 from formcheck.analysis.family import classify_family
-from formcheck.analysis.faults import arched, baseline_deg, lumbar_extension_deg, squat_like
-from formcheck.analysis.frame_view import FrameView
+from formcheck.analysis.faults import squat_like
+from formcheck.analysis.frame_view import BackGauge, FrameView
 from formcheck.analysis.lift import SegmentLengths, pose_lengths
 from formcheck.analysis.live_pose import Growing, LifterPicker, LiftersPose
 from formcheck.analysis.measures import compute_measures
@@ -91,15 +101,16 @@ class LiveAnalyzer:
         self._picker = LifterPicker(cfg.track.max_jump_body, cfg.track.max_gap_s)
         lc = cfg.live
         self._filters = {k: OneEuroFilter(2, lc.smooth) for k in ("knee", "hip", "toe")}
-        self._filters.update({k: OneEuroFilter(1, lc.smooth) for k in ("lean", "arch")})
+        self._filters.update({k: OneEuroFilter(1, lc.smooth) for k in ("lean", "arch", "tilt", "lean_back")})
         self.knee = Growing((2,), np.float64)  # smoothed, per side
         self.hip = Growing((2,), np.float64)
         self.toe = Growing((2,), np.float64)
         self.lean = Growing((), np.float64)
         self.arch = Growing((), np.float64)
+        self.pelvis_tilt = Growing((), np.float64)  # the pelvis against the rib cage (back.py)
         self.hip_mean = Growing((), np.float64)
         self.knee_drive = Growing((), np.float64)  # the knee flexion that drives the set
-        self.lumbar_ext = Growing((), np.float64)
+        self.lumbar_ext = Growing((), np.float64)  # the low back past neutral (analysis/back.py)
         self.view = ViewEstimate("unknown", float("nan"), 0, {})
         self.lengths: SegmentLengths | None = None  # the lifter's proportions (analysis/lift.py)
         self.knee_zero = np.zeros(2)  # each knee's standing-tall reading, taken off (analysis/standing.py)
@@ -107,16 +118,15 @@ class LiveAnalyzer:
         self.family_locked = exercise is not None
         self.knee_side: int | None = None
         self.scale = RepScale(np.nan, np.nan)
-        self.lumbar_base_deg = float("nan")
+        self.standing_bend_deg = float("nan")  # the lifter's standing back outline (back.py)
         self.reps: list[Rep] = []  # finished reps; never taken back
         self._counter: RepCounter | None = None
         self._resume_i = 0  # the counter was started from this frame
         self._next_refresh_s = -np.inf
         self._limiter = CueLimiter(lc)
         self._zone = ZoneWatcher(zones[target], lc.zone_margin_deg, lc.zone_dwell_s) if target else None
-        self._lumbar_hold, self._squat_hold, self._toe_hold = (
-            Hold(lc.fault_hold_s), Hold(lc.fault_hold_s), Hold(lc.toe_hold_s)
-        )
+        self._squat_hold, self._toe_hold = Hold(lc.fault_hold_s), Hold(lc.toe_hold_s)
+        self._back_holds = {k: Hold(lc.fault_hold_s) for k in ("lumbar_extension", "lean_back", "back_rounded")}
         self._cue, self._cue_until_s = "", -np.inf
         self._last_seen_s = float("nan")
         self._lost_cued = False
@@ -139,21 +149,22 @@ class LiveAnalyzer:
         toe = self._filters["toe"].update(t_s, raw["toe"])
         lean = float(self._filters["lean"].update(t_s, raw["lean"])[0])
         arch = float(self._filters["arch"].update(t_s, raw["arch"])[0])
+        tilt = float(self._filters["tilt"].update(t_s, raw["tilt"])[0])
+        lean_back = float(self._filters["lean_back"].update(t_s, self._lean_back(lifter))[0])
         self.knee.append(knee)
         self.hip.append(hip)
         self.toe.append(toe)
         self.lean.append(lean)
         self.arch.append(arch)
+        self.pelvis_tilt.append(tilt)
         hip_mean = float(mean_present(hip[None], axis=1)[0])
         self.hip_mean.append(hip_mean)
         drive = float(knee[self.knee_side]) if self.knee_side is not None else float(
             mean_present(knee[None], axis=1)[0])
         self.knee_drive.append(drive)
         self._fill_gaps_behind()
-        ext = float("nan")
-        if np.isfinite(self.lumbar_base_deg):
-            ext = float(lumbar_extension_deg(
-                np.array([arch]), np.array([hip_mean]), self.lumbar_base_deg, self.cfg.score)[0])
+        hinge_value = tilt if self.cfg.back.hinge_measure == "tilt" else arch
+        ext = hinge_value - self.standing_bend_deg - float(neutral_bend_deg(np.array(hip_mean), self.cfg.back))
         self.lumbar_ext.append(ext)
 
         if t_s >= self._next_refresh_s:
@@ -162,8 +173,41 @@ class LiveAnalyzer:
         elif self._counter is not None:
             self._feed(i)
 
-        sounds, faults = self._cues(t_s, lifter is not None, toe, drive, hip_mean, lean, ext)
-        return self._frame(i, t_s, lifter, knee, toe, ext, sounds, faults)
+        back = self._back_gauge(t_s, hip_mean, ext, lean_back)
+        sounds, faults = self._cues(t_s, lifter is not None, toe, drive, lean, back)
+        return self._frame(i, t_s, lifter, knee, toe, back, sounds, faults)
+
+    def _lean_back(self, lifter: PoseCandidate | None) -> np.ndarray:
+        """The trunk's lean behind vertical at this frame (analysis/back.py), NaN without a view."""
+        if lifter is None:
+            return np.array([np.nan])
+        xy = lifter.xy_px.astype(np.float64)[None]
+        hip, sho = np.mean(xy[:, list(sk.HIP)], axis=1), np.mean(xy[:, list(sk.SHOULDER)], axis=1)
+        return lean_back_deg(hip, sho, self.view.facing, self.view.yaw_deg)
+
+    def _back_gauge(self, t_s: float, hip_mean: float, ext: float, lean_back: float) -> BackGauge:
+        """The low back at this frame, judged as the recorded analysis judges a rep's frames: in a
+        hinge set seen from within 45 deg of side-on, in the hinge during a rep and at the top
+        from the turn to lockout (and ``lockout_hold_s`` after it), never between reps."""
+        bc = self.cfg.back
+        v = self.view
+        if self.family != "hinge" or not (v.yaw_deg >= bc.min_yaw_deg) or v.facing == 0:
+            return BackGauge(note="not judged")
+        state = self._rep_state()
+        after = bool(self.reps) and t_s - self.reps[-1].end_s <= bc.lockout_hold_s
+        if state == "rest" and not after:
+            return BackGauge(note="between reps")
+        arch_ok = not arch_reason(v, self.standing_bend_deg, bc)
+        with np.errstate(invalid="ignore"):
+            hinge = arch_ok and hip_mean >= bc.min_hip_deg
+            top = (state == "back" or state == "rest") and hip_mean < bc.top_max_hip_deg
+        code, value = frame_states(np.array([ext]), np.array([lean_back]), np.array([hinge]), np.array([top]), bc)
+        if not np.isfinite(code[0]):
+            return BackGauge(note="in the rep")
+        name = {-1: "flexed", 0: "neutral", 1: "extended"}[int(code[0])]
+        if hinge:
+            return BackGauge(name, "arch", float(value[0]), bc.extended_deg, bc.flexed_deg, "")
+        return BackGauge(name, "lean", float(value[0]), bc.lean_back_deg, float("nan"), "")
 
     def _fill_gaps_behind(self) -> None:
         """A value back after a short gap: the gap's samples in the history are interpolated, as
@@ -175,7 +219,7 @@ class LiveAnalyzer:
             return
         max_gap_s = self.cfg.smooth.max_gap_s
         redo_from = n  # hip_mean and knee_drive are derived again from here on
-        for g in (self.knee, self.hip, self.toe, self.lean, self.arch):
+        for g in (self.knee, self.hip, self.toe, self.lean, self.arch, self.pelvis_tilt):
             a = g.view()
             cols = a if a.ndim == 2 else a[:, None]
             for c in range(cols.shape[1]):
@@ -200,8 +244,10 @@ class LiveAnalyzer:
     def _measure_last(self, t_s: float) -> dict[str, np.ndarray]:
         """Raw measures of the newest frame, computed over the last ``window_s`` of frames."""
         i0 = self.pose.index_at(t_s - self.cfg.live.window_s)
-        m = compute_measures(self.pose.sequence(i0), self.cfg.measure, self._usable_view(), self.lengths)
+        seq = self.pose.sequence(i0)
+        m = compute_measures(seq, self.cfg.measure, self._usable_view(), self.lengths)
         return {
+            "tilt": stack_measures(self.pose.sequence(len(self.pose) - 1), self.view.facing)[0][-1:],
             "knee": m.knee_deg.values[-1], "hip": m.hip_deg.values[-1], "toe": m.toe_deg.values[-1],
             "lean": m.trunk_lean_deg.values[-1:], "arch": m.arch_deg.values[-1:],
         }
@@ -257,7 +303,11 @@ class LiveAnalyzer:
         if np.isfinite(self.scale.span) and self.scale.span != 0:
             with np.errstate(invalid="ignore"):
                 at_rest = ((signal - self.scale.rest) / self.scale.span) <= SETTLE_FRAC
-        self.lumbar_base_deg = baseline_deg(self.arch.view(), at_rest)
+        first = self.reps[0].start_s if self.reps else np.inf
+        bc = self.cfg.back
+        series = self.pelvis_tilt.view() if bc.hinge_measure == "tilt" else self.arch.view()
+        self.standing_bend_deg = standing_bend_deg(
+            series, walk_in(self.pose.t_s.view(), at_rest, first, bc.min_standing_s))
 
     def _refresh_knee_zero(self) -> None:
         """Each knee's zero as the recorded analysis takes it, from the frames so far: a standing
@@ -313,7 +363,7 @@ class LiveAnalyzer:
     # ------------------------------------------------------------------ cues
     def _cues(
         self, t_s: float, seen: bool, toe: np.ndarray, drive: float,
-        hip_mean: float, lean: float, ext: float,
+        lean: float, back: BackGauge,
     ) -> tuple[list[str], list[Fault]]:
         cfg, sc = self.cfg, self.cfg.score
         want: list[str] = []
@@ -325,13 +375,16 @@ class LiveAnalyzer:
             if what:
                 want.append(what)
         hinge = self.family == "hinge"
-        back_arched = hinge and self.view.view == "side" and bool(arched(ext, hip_mean, sc))
-        if self._lumbar_hold.update(t_s, back_arched):
-            faults.append(Fault("lumbar_extension", rep_no, self._lumbar_hold.started_s, t_s, ext,
-                                "low back arched past neutral: ribs down"))
-            if not self._lumbar_hold.fired:
-                self._lumbar_hold.fired = True
-                want.append(vocab.fault("lumbar_extension").cue)
+        showing = {"lumbar_extension": back.state == "extended" and back.what == "arch",
+                   "lean_back": back.state == "extended" and back.what == "lean",
+                   "back_rounded": back.state == "flexed"}
+        for kind, hold in self._back_holds.items():
+            if hold.update(t_s, showing[kind]):
+                faults.append(Fault(kind, rep_no, hold.started_s, t_s, back.value_deg,
+                                    vocab.fault(kind).title.lower()))
+                if not hold.fired:
+                    hold.fired = True
+                    want.append(vocab.fault(kind).cue)
         squatting = hinge and in_rep and squat_like(drive, lean, sc)
         if self._squat_hold.update(t_s, squatting):
             faults.append(Fault("squatting", rep_no, self._squat_hold.started_s, t_s, drive,
@@ -360,7 +413,7 @@ class LiveAnalyzer:
     # ------------------------------------------------------------------ output
     def _frame(
         self, i: int, t_s: float, lifter: PoseCandidate | None, knee: np.ndarray, toe: np.ndarray,
-        ext: float, sounds: list[str], faults: list[Fault],
+        back: BackGauge, sounds: list[str], faults: list[Fault],
     ) -> LiveFrame:
         zones: tuple[Zone, ...] = self.cfg.zones
         heads = zone_of(knee, zones)
@@ -379,8 +432,7 @@ class LiveAnalyzer:
                         else np.zeros(N_LANDMARKS, np.float32)),
             detected=lifter is not None,
             knee_deg=(float(knee[0]), float(knee[1])), knee_head=(str(heads[0]), str(heads[1])),
-            zones=zones, toe_deg=(float(toe[0]), float(toe[1])), lumbar_ext_deg=ext,
-            lumbar_flag_deg=self.cfg.score.lumbar_flag_deg, lumbar_judged=self.family == "hinge",
+            zones=zones, toe_deg=(float(toe[0]), float(toe[1])), back=back,
             rep=len(self.reps) + 1 if state != "rest" else 0, phase=phase,
             reps_done=len(self.reps), faults=tuple(faults), view=self.view.view,
         )

@@ -9,6 +9,7 @@ import numpy as np
 
 from formcheck import skeleton as sk
 from formcheck.analysis.angles import inclination_from_vertical_deg
+from formcheck.analysis.back import BACK_FAULTS, back_faults, back_frames, judge_back, set_reason, walk_in
 from formcheck.analysis.damage import damage_warnings
 from formcheck.analysis.family import (
     KNEE_ONLY_RATIO,
@@ -20,12 +21,7 @@ from formcheck.analysis.family import (
     rom_deg,
     set_family,
 )
-from formcheck.analysis.faults import (
-    baseline_deg,
-    lumbar_extension_deg,
-    lumbar_faults,
-    squatting_fault,
-)
+from formcheck.analysis.faults import squatting_fault
 from formcheck.analysis.measures import compute_measures
 from formcheck.analysis.posture import Posture, from_vertical_deg, set_posture
 from formcheck.analysis.reps import (
@@ -57,7 +53,6 @@ from formcheck.types import (
     Report,
     RepScore,
 )
-from formcheck.vocab import family_name
 
 
 def both_sides(values: np.ndarray) -> np.ndarray:
@@ -225,24 +220,19 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
     away_ecc = away_is_eccentric(family, scale)
     rep_of_frame, phase_of_frame = _phases(reps, n, away_ecc)
 
-    # lumbar extension: the back's bend relative to the lifter's own standing baseline
-    arch_base = baseline_deg(m.arch_deg.values, at_rest)
-    lumbar_ext = lumbar_extension_deg(m.arch_deg.values, hip_mean, arch_base, cfg.score)
-    faults: list[Fault] = []
-    hinge_reps = [r for r, f in zip(reps, rep_fams) if f.family == "hinge" and f.alternative is None]
-    if family == "hinge" and guess.alternative is None:  # RDL rules only for a clear hinge
-        if np.isfinite(arch_base):
-            faults += lumbar_faults(t, lumbar_ext, hip_mean, hinge_reps, cfg.score)
-        elif view.view == "side":
-            warnings.append("no standing baseline for the back outline: lumbar extension not judged")
-    elif family == "hinge" or guess.alternative == "hinge":
-        other = guess.alternative if family == "hinge" else family
-        warnings.append(f"hinge or {family_name(other)} could not be told apart: the low back was not "
-                        "judged by hinge rules")
+    # the low back: stacking per frame, a state per rep of a clear hinge (analysis/back.py)
+    first_rep_s = reps[0].start_s if reps else float(t[-1]) + 1.0
+    standing = walk_in(t, at_rest, first_rep_s, cfg.back.min_standing_s)
+    back, standing_bend = back_frames(pose, m.arch_deg.values, hip_mean, standing, view, cfg.back)
+    rep_hinge = [f.family == "hinge" and f.alternative is None for f in rep_fams]
+    back_call = judge_back(pose, back, hip_mean, reps, rep_hinge,
+                           set_reason(family, guess.alternative, view, cfg.back), view, standing_bend,
+                           cfg.back, cfg.measure.min_visibility)
+    faults: list[Fault] = back_faults(back_call, reps, t)
 
     scores = [_score_rep(r, m, f, away_ecc, cfg, faults) for r, f in zip(reps, rep_fams)]
     for s in scores:
-        faults.extend(f for f in s.faults if f.kind != "lumbar_extension")
+        faults.extend(f for f in s.faults if f.kind not in BACK_FAULTS)
     faults.sort(key=lambda f: (f.start_s, f.kind))
 
     bands = error_bands(m, cfg.measure)
@@ -262,7 +252,7 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
         rep_of_frame=rep_of_frame, phase_of_frame=phase_of_frame, reps=scores, zones=rep_zones,
         zones_clip=clip_zones,
         toe_bias=toe.bias, toe=toe, faults=faults, verdict="", warnings=warnings,
-        lumbar_baseline_deg=arch_base, lumbar_ext_deg=lumbar_ext, zone_defs=cfg.zones,
+        back=back_call, zone_defs=cfg.zones,
         rom_signal=rom_signal, damaged_s=pose.damaged_s, damaged_frames=pose.damaged_frames,
         family_alternative=guess.alternative, posture=posture.name, knee_zero_deg=knee_zero,
         working_leg=working_leg,

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
+from formcheck.analysis.back import back_sentences
 from formcheck.config import ScoreConfig
 from formcheck.types import SIDES, LegZones, Report
 from formcheck.vocab import family_name, head
@@ -144,17 +143,13 @@ def _toe_sentence(rep: Report) -> str:
 
 
 def _fault_sentences(rep: Report) -> list[str]:
+    """The squatting fault, then the low back (analysis/back.py: never silent)."""
     parts = []
     kinds = {f.kind for f in rep.faults}
     if "squatting" in kinds:
         k = sum(1 for f in rep.faults if f.kind == "squatting")
         parts.append(f"Knees flexed like a squat in {k} rep(s): not the hip hinge an RDL needs.")
-    if "lumbar_extension" in kinds:
-        k = len({f.rep for f in rep.faults if f.kind == "lumbar_extension"})
-        parts.append(f"Low back arched past neutral in {k} rep(s).")
-    elif rep.family == "hinge" and np.isfinite(rep.lumbar_baseline_deg):
-        parts.append("No arching of the low back past its standing neutral.")
-    return parts
+    return parts + back_sentences(rep.back)
 
 
 def verdict(rep: Report, cfg: ScoreConfig) -> Verdict:

@@ -71,6 +71,9 @@ def combined_yaw_deg(world_yaw_deg: float, image_yaw_deg: float, rear: bool, cfg
     return float(np.clip(yaw, 0.0, 90.0))
 
 
+OBLIQUE_FACING_MIN_YAW_DEG = 40.0
+
+
 def facing_sign(pose: PoseSequence, min_visibility: float) -> int:
     """+1 if the lifter faces image-right, -1 image-left, 0 if undecidable (front views)."""
     votes = []
@@ -110,7 +113,9 @@ def estimate_view(pose: PoseSequence, cfg: MeasureConfig) -> ViewEstimate:
         view = "front"
     else:
         view = "oblique"
-    facing = facing_sign(pose, cfg.min_visibility) if view == "side" else 0
+    # which way the lifter faces: from the side, and from obliques far enough round to show the
+    # back's profile (analysis/back.py judges it from 45 deg)
+    facing = facing_sign(pose, cfg.min_visibility) if med >= OBLIQUE_FACING_MIN_YAW_DEG else 0
     trust = dict(TRUST[view])
     if med > cfg.toe_max_yaw_deg or rear:  # too side-on, or behind: the toes' swing is unseen
         trust["toe_deg"] = 0.0

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from formcheck.analysis.frame_view import frame_view
-from formcheck.config import ScoreConfig
+from formcheck.config import BackConfig
 from formcheck.io.video import open_video
 from formcheck.io.video_writer import H264_FOURCCS, AnnotatedVideo, open_writer, output_fps
 from formcheck.render.annotators import DEFAULT_ANNOTATORS, Annotator, annotate_frame
@@ -36,7 +36,7 @@ def annotate_video(
     progress: Progress | None = None,
     *,
     annotators: Sequence[Annotator] = DEFAULT_ANNOTATORS,
-    score: ScoreConfig | None = None,
+    back: BackConfig | None = None,
     codecs: Sequence[str] = H264_FOURCCS,
     use_ffmpeg: bool | None = None,
     stills: dict[float, bytes] | None = None,
@@ -46,7 +46,7 @@ def annotate_video(
     ``pose`` and ``report`` must come from the same video (and the same ``transform``, which is
     applied to every decoded frame before drawing, as in :func:`formcheck.api.analyze`). Frames
     past the end of the pose are written undrawn; a pose made at another frame size is scaled to
-    the frames. ``score`` supplies the lumbar flag threshold (the defaults otherwise).
+    the frames. ``back`` supplies the low back's thresholds (the defaults otherwise).
     ``use_ffmpeg``: None uses imageio-ffmpeg's H.264 when installed, False forces OpenCV.
     ``stills``: a dict whose keys are times (s); each gets the JPEG of the first annotated frame at
     or after it, so the HTML report needs no pass of its own. Returns
@@ -70,7 +70,7 @@ def annotate_video(
                     frame = cv2.resize(frame, size_wh, interpolation=cv2.INTER_AREA)
                 frame = np.ascontiguousarray(frame)  # a transform may hand back a strided view
                 if i < len(pose):
-                    view = frame_view(report, pose, i, score)
+                    view = frame_view(report, pose, i, back)
                     annotate_frame(frame, view.scaled(sx, sy) if rescale else view, annotators)
                 sink.write(frame)
                 taker.offer(t_s, frame)

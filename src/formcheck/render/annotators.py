@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from formcheck import vocab
-from formcheck.analysis.frame_view import FrameView
+from formcheck.analysis.frame_view import BackGauge, FrameView
 from formcheck.config import ScoreConfig
 from formcheck.render.draw import (
     BONE_BGR,
@@ -220,12 +220,17 @@ def _side_colour(side: str) -> Color:
     return vocab.head(vocab.heads_on(side)[0]).colour_bgr
 
 
-class LumbarAnnotator:
-    """The low back's extension past the lifter's neutral as a bar against the flag threshold
-    (the white tick): green under it, red over it; "not seen" where the view cannot show the back
-    and grey "not judged" where the analysis does not judge it (sets that are not hinges)."""
+class BackAnnotator:
+    """The low back (analysis/back.py) as a bar centred on neutral: + extension (arched in the
+    hinge, or leaning back at the top) to the right, - flexion (rounded) to the left, with the
+    flags as white ticks. Green only where a frame was judged neutral, red where it was judged
+    extended or flexed, grey everywhere else: a set whose back cannot be judged ("not judged"),
+    the walk-in and rests ("between reps"), never green."""
 
-    def __init__(self, bar_min_deg: float = -10.0, bar_max_deg: float = 25.0) -> None:
+    STATE_WORDS = {"extended": {"arch": "arched", "lean": "leaning back"}, "neutral": "neutral",
+                   "flexed": "rounded"}
+
+    def __init__(self, bar_min_deg: float = -30.0, bar_max_deg: float = 30.0) -> None:
         if not bar_min_deg < 0.0 < bar_max_deg:
             raise ValueError(
                 f"need bar_min_deg < 0 < bar_max_deg, got {bar_min_deg} and {bar_max_deg}"
@@ -240,7 +245,7 @@ class LumbarAnnotator:
 
     @staticmethod
     def bar_rect(lay: Layout) -> Rect:
-        """The bar's box: under the title row, centred in the rest of the lumbar cell."""
+        """The bar's box: under the title row, centred in the rest of the low-back cell."""
         u, cell = lay.unit_px, lay.lumbar
         pt = panel_text(u)
         pad, small_h = pt.pad_px, pt.line_h_px
@@ -249,46 +254,52 @@ class LumbarAnnotator:
         top = room_top + max(0.0, (cell.y1 - pad - room_top - bar_h) / 2)
         return Rect(round(cell.x + pad), round(top), round(cell.w - 2 * pad), bar_h)
 
+    @classmethod
+    def words(cls, back: BackGauge) -> str:
+        """The state as the gauge names it, or the grey note."""
+        if not back.state:
+            return back.note
+        w = cls.STATE_WORDS[back.state]
+        return w[back.what] if isinstance(w, dict) else w
+
     def annotate(self, frame: np.ndarray, view: FrameView) -> np.ndarray:
         lay = frame_layout(frame)
         u, cell = lay.unit_px, lay.lumbar
         shade(frame, cell)
         pt = panel_text(u)
         pad, small, thick, small_h = pt.pad_px, pt.scale, pt.thick, pt.line_h_px
-        value, flag = view.lumbar_ext_deg, view.lumbar_flag_deg
-        measured = finite(value)
-        over = measured and view.lumbar_judged and value > flag
-        if not measured:
+        back = view.back
+        judged = bool(back.state) and finite(back.value_deg)
+        if not judged:
             color = MISSING_BGR
-        elif not view.lumbar_judged:
-            color = MUTED_BGR
         else:
-            color = FAULT_BGR if over else GOOD_BGR
+            color = GOOD_BGR if back.state == "neutral" else FAULT_BGR
         title_y = cell.y + pad + small_h
-        put_text(frame, "Low back", cell.x + pad, title_y, small, MUTED_BGR, thick)
+        title = "Low back" if back.what != "lean" else "Lockout"
+        x = cell.x + pad + put_text(frame, title + " ", cell.x + pad, title_y, small, MUTED_BGR, thick)
         right = cell.x1 - pad
-        if not measured:
-            put_text(frame, "not seen", right, title_y, small, MISSING_BGR, thick, "right")
-        elif not view.lumbar_judged:
-            put_text(frame, "not judged", right, title_y, small, MUTED_BGR, thick, "right")
+        words = self.words(back)
+        if judged:
+            value_w = put_degrees(frame, back.value_deg, right, title_y, small, color, thick, "right",
+                                  signed=True)
+            room = max(1, right - value_w - x - pad)
+            put_text(frame, words, x, title_y, fit_scale(words, small, thick, room), color, thick)
         else:
-            put_degrees(
-                frame, value, right, title_y, small * 1.2, color, stroke(u, 1.6, 2), "right",
-                signed=True,
-            )
+            put_text(frame, words, right, title_y, small, MISSING_BGR, thick, "right")
         bar = self.bar_rect(lay)
         cv2.rectangle(frame, (bar.x, bar.y), (bar.x1, bar.y1), TRACK_BGR, -1)
-        if measured:
-            x0, x1 = sorted((self.bar_x(bar, 0.0), self.bar_x(bar, value)))
-            fill = color if view.lumbar_judged else MISSING_BGR
-            cv2.rectangle(frame, (x0, bar.y), (max(x1, x0 + 1), bar.y1), fill, -1)
+        if judged:
+            x0, x1 = sorted((self.bar_x(bar, 0.0), self.bar_x(bar, back.value_deg)))
+            cv2.rectangle(frame, (x0, bar.y), (max(x1, x0 + 1), bar.y1), color, -1)
         zero_x = self.bar_x(bar, 0.0)
         tick = round(2 * u)
         cv2.line(frame, (zero_x, bar.y - tick), (zero_x, bar.y1 + tick), MUTED_BGR, thick)
-        if finite(flag) and view.lumbar_judged:
-            fx = self.bar_x(bar, flag)
+        if judged:
             flag_w = stroke(u, 1.5)
-            cv2.line(frame, (fx, bar.y - 2 * tick), (fx, bar.y1 + 2 * tick), TEXT_BGR, flag_w)
+            for flag in (back.ext_flag_deg, -back.flex_flag_deg):
+                if finite(flag):
+                    fx = self.bar_x(bar, flag)
+                    cv2.line(frame, (fx, bar.y - 2 * tick), (fx, bar.y1 + 2 * tick), TEXT_BGR, flag_w)
         return frame
 
 
@@ -316,7 +327,7 @@ DEFAULT_ANNOTATORS: tuple[Annotator, ...] = (
     KneeGaugeAnnotator(),
     RepAnnotator(),
     ToeAnnotator(),
-    LumbarAnnotator(),
+    BackAnnotator(),
     FaultBannerAnnotator(),
 )
 

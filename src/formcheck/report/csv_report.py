@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from formcheck.analysis.zones import zone_of
-from formcheck.types import REASONS, SIDES, Report
+from formcheck.types import BACK_STATE_CODE, REASONS, SIDES, BackFrames, Report
 from formcheck.vocab import MEASURES
 
 
@@ -31,12 +31,26 @@ def _columns(report: Report) -> list[tuple[str, np.ndarray]]:
             cols.append((f"{measure.column}_{measure.unit}", ch.values))
             cols.append((f"{measure.column}_conf", ch.conf))
             cols.append((f"{measure.column}_missing", ch.reason))
-    cols.append(("lumbar_extension_deg", report.lumbar_ext_deg))
+    cols += _back_columns(report)
     for k, side in enumerate(SIDES):
         cols.append((f"zone_{side}", zone_of(m.knee_deg.values[:, k], report.zone_defs)))
     cols.append(("rep", report.rep_of_frame))
     cols.append(("phase", report.phase_of_frame))
     return cols
+
+
+def _back_columns(report: Report) -> list[tuple[str, np.ndarray]]:
+    """The low back's stacking per frame (analysis/back.py) and its state where judged."""
+    b = report.back.frames if report.back is not None else None
+    if b is None:
+        b = BackFrames.empty(report.measures.t_s)
+    state = np.full(len(b.t_s), "", dtype=object)
+    for name, code in BACK_STATE_CODE.items():
+        state[b.state == code] = name
+    return [
+        ("lumbar_extension_deg", b.lumbar_deg), ("pelvis_rib_tilt_deg", b.pelvis_tilt_deg),
+        ("rib_offset_pct", b.rib_offset_pct), ("lean_back_deg", b.lean_back_deg), ("back_state", state),
+    ]
 
 
 def _cell(name: str, v: object) -> str:

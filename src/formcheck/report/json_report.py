@@ -8,10 +8,10 @@ from typing import Any
 
 import numpy as np
 
-from formcheck.types import REASONS, SIDES, Fault, LegZones, Report, ToeCall
+from formcheck.types import REASONS, SIDES, Fault, LegZones, RepBack, Report, ToeCall
 from formcheck.version import __version__
 
-SCHEMA = "formcheck.report/1"
+SCHEMA = "formcheck.report/2"  # 2: "back" (the low back's states) replaced "lumbar_baseline_deg"
 
 
 def _num(x: float | None, nd: int = 3) -> float | None:
@@ -67,6 +67,35 @@ def _coverage(report: Report) -> dict[str, Any]:
     return out
 
 
+def _rep_back_dict(rb: RepBack) -> dict[str, Any]:
+    return {
+        "state": rb.state, "extended_by": rb.extended_by or None,
+        "arch_deg": _num(rb.arch_deg, 1), "lean_back_deg": _num(rb.lean_back_deg, 1),
+        "pelvis_rib_tilt_deg": _num(rb.pelvis_tilt_deg, 1), "rib_offset_pct": _num(rb.rib_offset_pct, 1),
+        "reason": rb.reason or None,
+    }
+
+
+def _rep_back(report: Report, index: int) -> dict[str, Any] | None:
+    """One rep's low back (analysis/back.py), None where the set's back was not judged."""
+    b = report.back
+    found = [rb for rb in (b.reps if b is not None else []) if rb.rep_index == index]
+    return _rep_back_dict(found[0]) if found else None
+
+
+def _back(report: Report) -> dict[str, Any]:
+    """The set's low back: judged or why not, and the thresholds its states were judged by."""
+    b = report.back
+    if b is None:
+        return {"judged": False, "reason": "not analysed", "reps": []}
+    return {
+        "judged": b.judged, "reason": b.reason or None,
+        "states": {state: [r.rep_index for r in b.reps if r.state == state]
+                   for state in ("extended", "neutral", "flexed", "not judged")},
+        "reps": [_rep_back_dict(r) for r in b.reps],
+    }
+
+
 def to_dict(report: Report) -> dict[str, Any]:
     v = report.view
     return {
@@ -107,6 +136,7 @@ def to_dict(report: Report) -> dict[str, Any]:
                 "zones": dict(zip(SIDES, (_zones(z) for z in s.zones))),
                 "toe_deg": _feet(s.toe_deg, report.toe.per_foot),
                 "toe_bias": s.toe_bias,
+                "back": _rep_back(report, s.rep.index),
                 "faults": [_fault(f) for f in s.faults],
             }
             for s in report.reps
@@ -120,7 +150,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             "bias": report.toe.bias, "per_foot": report.toe.per_foot,
             "deg": _feet(report.toe.deg, report.toe.per_foot), "reason": report.toe.reason,
         },
-        "lumbar_baseline_deg": _num(report.lumbar_baseline_deg, 2),
+        "back": _back(report),
         "faults": [_fault(f) for f in report.faults],
         "warnings": list(report.warnings),
     }

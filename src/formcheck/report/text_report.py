@@ -79,6 +79,29 @@ def _toe_line(report: Report) -> str:
     return ""
 
 
+def _back_lines(report: Report) -> list[str]:
+    """The low back (analysis/back.py): each rep's state and the values that judged it, or why
+    the back was not judged."""
+    b = report.back
+    if b is None:
+        return []
+    if not b.judged:
+        return [f"low back: not judged: {b.reason}"]
+    out = ["low back (arch past the lifter's standing neutral in the hinge; lean behind vertical at lockout):"]
+    for r in b.reps:
+        if r.state == "not judged":
+            out.append(f"  rep {r.rep_index}: not judged: {r.reason}")
+            continue
+        state = "rounded" if r.state == "flexed" else r.state + (f" ({r.extended_by})" if r.extended_by else "")
+        out.append(
+            f"  rep {r.rep_index}: {state}: arch {_f(r.arch_deg, '{:+.0f} deg')}, "
+            f"lean-back {_f(r.lean_back_deg, '{:+.0f} deg')}"
+            f"; pelvis vs ribs {_f(r.pelvis_tilt_deg, '{:+.0f} deg')}, rib offset {_f(r.rib_offset_pct, '{:+.0f}%')}")
+    if not b.arch_judged and b.arch_reason:
+        out.append(f"  arching and rounding not judged: {b.arch_reason}")
+    return out
+
+
 def damaged_line(report: Report) -> str:
     """The damaged frames and where they were, for a damaged video."""
     spans = ", ".join(f"{a:.2f}–{b:.2f} s" for a, b in report.damaged_s)
@@ -114,6 +137,7 @@ def to_text(report: Report) -> str:
     toe = _toe_line(report)
     if toe:
         lines.append(toe)
+    lines.extend(_back_lines(report))
     if report.faults:
         lines.append("")
         lines.append("faults:")

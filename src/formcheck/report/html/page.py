@@ -18,8 +18,9 @@ from pathlib import PurePath
 
 import numpy as np
 
+from formcheck.analysis.back import BACK_FAULTS
+from formcheck.report.html.back import back_section
 from formcheck.report.html.caveats import coverage_section, view_section, warnings_section
-from formcheck.report.html.lumbar import lumbar_section
 from formcheck.report.html.markup import esc
 from formcheck.report.html.reps import rep_table_section
 from formcheck.report.html.stills import thumbs_section
@@ -112,7 +113,7 @@ def _header(report: Report) -> str:
 def flagged_frame_times_s(report: Report) -> list[float]:
     """The moments worth a thumbnail, one per fault, for the caller to grab from the video.
 
-    An arched back is shown where the extension peaks inside its flagged span; a squat pattern at
+    A low-back fault is shown where its value peaks inside its flagged span; a squat pattern at
     the rep's deepest knee bend. ``to_html`` captions a thumbnail with the faults whose span holds
     its time, so frames grabbed at these times get their fault's message.
     """
@@ -121,8 +122,8 @@ def flagged_frame_times_s(report: Report) -> list[float]:
     times = []
     for x in report.faults:
         inside = (t >= x.start_s) & (t <= x.end_s)
-        signal = (np.asarray(report.lumbar_ext_deg, float) if x.kind == "lumbar_extension"
-                  else np.fmax(knee[:, 0], knee[:, 1]))
+        signal = (np.abs(report.back.frames.value_deg) if x.kind in BACK_FAULTS and report.back is not None
+                  and report.back.frames is not None else np.fmax(knee[:, 0], knee[:, 1]))
         if signal.size == t.size and np.isfinite(signal[inside]).any():
             idx = np.flatnonzero(inside & np.isfinite(signal))
             times.append(float(t[idx[np.argmax(signal[idx])]]))
@@ -145,7 +146,7 @@ def to_html(report: Report, thumbnails: dict[float, bytes] | None = None) -> str
         knee_section(report),
         zone_bars_section(report),
         toe_section(report),
-        lumbar_section(report),
+        back_section(report),
         rep_table_section(report),
         thumbs_section(report, thumbnails),
         view_section(report),
