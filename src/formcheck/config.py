@@ -417,6 +417,38 @@ class ScoreConfig:
 
 
 @dataclass(frozen=True)
+class NordicConfig:
+    """Nordic hamstring curl technique (analysis/nordic.py), judged in kneeling knee-flexion sets.
+
+    Pike: the hip flexion (trunk to thigh) over a rep's lowering past the lifter's own hip angle
+    kneeling tall at its start (the median over the rep's first ``tall_frac`` of the knee's
+    travel); a rep is flagged when the most it reaches is above ``pike_flag_deg``. Live cues the
+    pike once it has held ``pike_hold_s`` (LiveConfig.fault_hold_s is for the hinge faults).
+
+    Break point: the knee's extension speed is the slope of a least-squares line through the
+    smoothed knee flexion within ``speed_window_s`` of each sample (from timestamps). The lowering
+    breaks where the speed rises above max(``break_speed_ratio`` x the lowering's median speed,
+    ``break_min_dps``) and stays above it until the knee is within ``bottom_tol_deg`` of its
+    straightest; the fall must cover at least ``min_fall_deg`` of knee travel."""
+
+    pike_flag_deg: float = 15.0
+    tall_frac: float = 0.15
+    pike_hold_s: float = 0.2
+    speed_window_s: float = 0.2
+    break_speed_ratio: float = 2.0
+    break_min_dps: float = 30.0
+    bottom_tol_deg: float = 10.0
+    min_fall_deg: float = 10.0
+    judged_views: tuple[str, ...] = ("side", "oblique")  # where knee and hip angles are trusted
+
+    def __post_init__(self) -> None:
+        for name in ("speed_window_s", "break_speed_ratio", "break_min_dps", "tall_frac"):
+            value = getattr(self, name)
+            if not value > 0:
+                raise ValueError(f"NordicConfig.{name} must be > 0, got {value}")
+
+
+@dataclass(frozen=True)
 class OneEuroConfig:
     """The one-euro filter (analysis/one_euro.py) live mode smooths each measure with."""
 
@@ -469,6 +501,7 @@ class Config:
     score: ScoreConfig = field(default_factory=ScoreConfig)
     zones: tuple[Zone, ...] = ZONES
     live: LiveConfig = field(default_factory=LiveConfig)
+    nordic: NordicConfig = field(default_factory=NordicConfig)
 
 
 EXERCISE_FAMILIES = ("hinge", "squat", "knee_flexion")

@@ -27,6 +27,7 @@ from formcheck.analysis.faults import (
     squatting_fault,
 )
 from formcheck.analysis.measures import compute_measures
+from formcheck.analysis.nordic import nordic_technique
 from formcheck.analysis.posture import Posture, from_vertical_deg, set_posture
 from formcheck.analysis.reps import (
     SETTLE_FRAC,
@@ -240,7 +241,8 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
         warnings.append(f"hinge or {family_name(other)} could not be told apart: the low back was not "
                         "judged by hinge rules")
 
-    scores = [_score_rep(r, m, f, away_ecc, cfg, faults) for r, f in zip(reps, rep_fams)]
+    nordic, pikes = nordic_technique(t, knee_mean, hip_mean, reps, family, posture.name, view.view, cfg.nordic)
+    scores = [_score_rep(r, m, f, away_ecc, cfg, faults + pikes) for r, f in zip(reps, rep_fams)]
     for s in scores:
         faults.extend(f for f in s.faults if f.kind != "lumbar_extension")
     faults.sort(key=lambda f: (f.start_s, f.kind))
@@ -265,7 +267,7 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
         lumbar_baseline_deg=arch_base, lumbar_ext_deg=lumbar_ext, zone_defs=cfg.zones,
         rom_signal=rom_signal, damaged_s=pose.damaged_s, damaged_frames=pose.damaged_frames,
         family_alternative=guess.alternative, posture=posture.name, knee_zero_deg=knee_zero,
-        working_leg=working_leg,
+        working_leg=working_leg, nordic=nordic,
     )
     said = verdict(report, cfg.score)
     report.verdict, report.verdict_legs = said.text, said.legs
