@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from formcheck.types import REASONS, SIDES, Fault, LegZones, Report, ToeCall
+from formcheck.config import NordicConfig
+from formcheck.types import REASONS, SIDES, Fault, LegZones, NordicRep, Report, ToeCall
 from formcheck.version import __version__
 
 SCHEMA = "formcheck.report/1"
@@ -47,6 +48,33 @@ def _fault(f: Fault) -> dict[str, Any]:
     }
 
 
+def _nordic_rep(x: NordicRep | None) -> dict[str, Any] | None:
+    """A Nordic rep's pike and break point (analysis/nordic.py); None outside Nordic sets."""
+    if x is None:
+        return None
+    return {
+        "hip_start_deg": _num(x.hip_start_deg, 1), "pike_deg": _num(x.pike_deg, 1), "piked": x.piked,
+        "pike_t_s": _num(x.pike_t_s), "pike_reason": x.pike_reason,
+        "break_knee_deg": _num(x.break_knee_deg, 1), "break_t_s": _num(x.break_t_s),
+        "controlled_dps": _num(x.controlled_dps, 1), "fall_dps": _num(x.fall_dps, 1), "break_reason": x.reason,
+    }
+
+
+def _nordic_set(report: Report) -> dict[str, Any] | None:
+    """The set's Nordic summary: the pike threshold, reps flagged, the break points' median."""
+    if not report.nordic:
+        return None
+    breaks = [x.break_knee_deg for x in report.nordic if math.isfinite(x.break_knee_deg)]
+    pikes = [x.pike_deg for x in report.nordic if math.isfinite(x.pike_deg)]
+    return {
+        "pike_flag_deg": NordicConfig().pike_flag_deg,
+        "reps_piked": [x.rep for x in report.nordic if x.piked],
+        "pike_max_deg": _num(max(pikes), 1) if pikes else None,
+        "reps_with_break": [x.rep for x in report.nordic if math.isfinite(x.break_knee_deg)],
+        "break_knee_deg_median": _num(float(np.median(breaks)), 1) if breaks else None,
+    }
+
+
 def _coverage(report: Report) -> dict[str, Any]:
     out: dict[str, Any] = {"pose": _num(report.coverage)}
     for name, ch in report.measures.channels().items():
@@ -69,6 +97,7 @@ def _coverage(report: Report) -> dict[str, Any]:
 
 def to_dict(report: Report) -> dict[str, Any]:
     v = report.view
+    nordic = {x.rep: x for x in report.nordic}
     return {
         "schema": SCHEMA,
         "formcheck_version": __version__,
@@ -108,6 +137,7 @@ def to_dict(report: Report) -> dict[str, Any]:
                 "toe_deg": _feet(s.toe_deg, report.toe.per_foot),
                 "toe_bias": s.toe_bias,
                 "faults": [_fault(f) for f in s.faults],
+                "nordic": _nordic_rep(nordic.get(s.rep.index)),
             }
             for s in report.reps
         ],
@@ -121,6 +151,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             "deg": _feet(report.toe.deg, report.toe.per_foot), "reason": report.toe.reason,
         },
         "lumbar_baseline_deg": _num(report.lumbar_baseline_deg, 2),
+        "nordic": _nordic_set(report),
         "faults": [_fault(f) for f in report.faults],
         "warnings": list(report.warnings),
     }
