@@ -428,18 +428,25 @@ class NordicConfig:
     Break point: the knee's extension speed is the slope of a least-squares line through the
     smoothed knee flexion within ``speed_window_s`` of each sample (from timestamps). The lowering
     breaks where the speed rises above max(``break_speed_ratio`` x the lowering's median speed,
-    ``break_min_dps``) and stays above it until the knee is within ``bottom_tol_deg`` of its
-    straightest; the fall must cover at least ``min_fall_deg`` of knee travel."""
+    ``break_min_dps``) and stays above it (over every stretch of at least ``speed_window_s``)
+    until the knee is within ``bottom_tol_deg`` of its straightest; the fall must cover at least
+    ``min_fall_deg`` of knee travel."""
 
     pike_flag_deg: float = 15.0
     tall_frac: float = 0.15
     pike_hold_s: float = 0.2
-    speed_window_s: float = 0.2
-    break_speed_ratio: float = 2.0
-    break_min_dps: float = 30.0
-    bottom_tol_deg: float = 10.0
+    speed_window_s: float = 0.3
+    break_speed_ratio: float = 1.5
+    break_min_dps: float = 25.0
+    bottom_tol_deg: float = 5.0
     min_fall_deg: float = 10.0
     judged_views: tuple[str, ...] = ("side", "oblique")  # where knee and hip angles are trusted
+    # a rep's knee and hip are read from one side when its mean confidence over the lowering is
+    # this much above the other's (the far leg, hidden side-on), else from both sides' mean
+    side_conf_margin: float = 0.15
+    # "no break" needs the knee seen at least this confidently over the lowering's last bottom_s
+    knee_min_conf: float = 0.5
+    bottom_s: float = 0.3
 
     def __post_init__(self) -> None:
         for name in ("speed_window_s", "break_speed_ratio", "break_min_dps", "tall_frac"):

@@ -310,6 +310,7 @@ class NordicRep:
     fall_dps: float  # the fall's peak knee extension speed, deg/s; NaN without a break
     reason: str = ""  # why break_knee_deg is NaN ("lowered under control to the bottom", ...)
     pike_reason: str = ""  # why pike_deg is NaN
+    hip_side: int | None = None  # the hip read (0 left, 1 right; None: both sides' mean), seen far better
 
 
 @dataclass

@@ -8,8 +8,9 @@ A Nordic's lowering is the work (docs/DOMAIN.md). Two faults coaches name:
 - **Break point**: the knee angle where the controlled lowering turns into a fall. The knee's
   extension speed (from timestamps) jumps from the lowering's steady speed; the break is the
   first sample after which it stays above max(``break_speed_ratio`` x the lowering's median
-  speed, ``break_min_dps``) until the knee is near its straightest. A rep lowered under control
-  to the bottom has no break point (NaN, with that reason).
+  speed, ``break_min_dps``) until the knee is near its straightest (``break_point`` says how "stays
+  above" is read through the pose's jitter). A rep lowered under control to the bottom has no
+  break point (NaN, with that reason).
 
 Pure numpy, one rep at a time, so the recorded analysis (``nordic_reps``) and live cues
 (analysis/live.py) apply the same rules. Thresholds are config.NordicConfig's.
@@ -19,11 +20,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from formcheck.analysis.smoothing import mean_present
 from formcheck.config import NordicConfig
-from formcheck.types import Fault, NordicRep, Rep
+from formcheck.types import Channel, Fault, Measures, NordicRep, Rep
 
 NO_BREAK = "lowered under control to the bottom"
 KNEE_UNSEEN = "knee not seen through the lowering"
+BOTTOM_UNSEEN = "knee not seen clearly at the bottom of the lowering, where a fall would show"
 HIP_UNSEEN = "hip not seen through the lowering"
 MIN_SAMPLES = 5  # a lowering needs at least this many measured samples to be judged
 
@@ -65,36 +68,43 @@ def break_point(
     """One rep's break point over its lowering (samples ``i_start`` to ``i_turn``, inclusive):
     (knee flexion at the break, its time, the lowering's median extension speed, the fall's peak
     speed, the reason the break is NaN or ""). ``speed_dps`` is ``extension_speed_dps`` of
-    ``knee_deg``, computed over the whole series (so the window reaches past the rep's ends)."""
+    ``knee_deg``, computed over the whole series (so the window reaches past the rep's ends).
+
+    The threshold is max(``break_speed_ratio`` x the lowering's median speed, ``break_min_dps``).
+    The fall ends where the knee first comes within ``bottom_tol_deg`` of its straightest. The
+    break is the earliest sample from which the knee straightens faster than the threshold over
+    every stretch of at least ``speed_window_s`` up to the fall's end (the mean speed from it to
+    each later sample): a fall that stays fast to the bottom, where a single frame's speed would
+    dip and jump with the pose's jitter. A fall shorter than ``min_fall_deg`` is no break."""
     nan = float("nan")
     sl = slice(i_start, i_turn + 1)
     knee, speed, t = knee_deg[sl], speed_dps[sl], t_s[sl]
-    seen = np.isfinite(knee) & np.isfinite(speed)
-    if seen.sum() < MIN_SAMPLES:
+    seen = np.isfinite(knee)
+    fast_seen = seen & np.isfinite(speed)
+    if fast_seen.sum() < MIN_SAMPLES:
         return nan, nan, nan, nan, KNEE_UNSEEN
-    controlled = float(np.median(speed[seen]))
+    controlled = float(np.median(speed[fast_seen]))
     threshold = max(cfg.break_speed_ratio * controlled, cfg.break_min_dps)
-    bottom = float(np.min(knee[seen]))
-    near_bottom = np.flatnonzero(seen & (knee <= bottom + cfg.bottom_tol_deg))
-    # the fall is the run of fast samples that reaches the bottom: walk back from the first sample
-    # near the bottom that is still fast, while the speed stays above the threshold
-    fast = seen & (speed > threshold)
-    ends = near_bottom[fast[near_bottom]]
-    if ends.size == 0:
+    idx = np.flatnonzero(seen)
+    kk, tt = knee[idx], t[idx]
+    end = int(np.flatnonzero(kk <= kk.min() + cfg.bottom_tol_deg)[0])
+    first = end
+    for j in range(end - 1, -1, -1):
+        later = slice(j + 1, end + 1)
+        dt = tt[later] - tt[j]
+        long = dt >= cfg.speed_window_s
+        if long.any() and not np.all((kk[j] - kk[later][long]) / dt[long] > threshold):
+            break
+        first = j
+    if first == end or kk[first] - kk[end] < cfg.min_fall_deg:
         return nan, nan, controlled, nan, NO_BREAK
-    j = int(ends[0])
-    while j > 0 and (fast[j - 1] or not seen[j - 1]):
-        j -= 1
-    while not seen[j]:
-        j += 1
-    fall_deg = float(knee[j] - bottom)
-    if fall_deg < cfg.min_fall_deg:
-        return nan, nan, controlled, nan, NO_BREAK
-    before = seen[:j]
+    i_break, i_end = int(idx[first]), int(idx[end])
+    before = fast_seen[:i_break]
     if before.sum() >= MIN_SAMPLES:  # the steady speed from the controlled part alone
-        controlled = float(np.median(speed[:j][before]))
-    peak = float(np.max(speed[j : int(ends[-1]) + 1][seen[j : int(ends[-1]) + 1]]))
-    return float(knee[j]), float(t[j]), controlled, peak, ""
+        controlled = float(np.median(speed[:i_break][before]))
+    fall = speed[i_break : i_end + 1]
+    peak = float(np.nanmax(fall)) if np.isfinite(fall).any() else nan
+    return float(knee[i_break]), float(t[i_break]), controlled, peak, ""
 
 
 def pike(
@@ -135,32 +145,64 @@ def piked_span(t_s: np.ndarray, hip_deg: np.ndarray, rep: Rep, start_deg: float,
     return (float(t[over[0]]), float(t[over[-1]])) if over.size else (rep.start_s, rep.turn_s)
 
 
+def rep_side(conf: np.ndarray, i_start: int, i_turn: int, margin: float) -> int | None:
+    """The side (0 left, 1 right) whose angle to trust over a rep's lowering, from an (n, 2)
+    confidence: the one seen with a mean confidence at least ``margin`` above the other's (side-on,
+    the far leg is hidden and MediaPipe guesses it, tens of degrees off as the body nears the
+    floor); None when both are seen alike (then both sides' mean)."""
+    c = np.nan_to_num(conf[i_start : i_turn + 1]).mean(axis=0)
+    if abs(c[0] - c[1]) < margin:
+        return None
+    return int(np.argmax(c))
+
+
+def _seen_at_bottom(t_s: np.ndarray, conf: np.ndarray, side: int | None, r: Rep, cfg: NordicConfig) -> bool:
+    """Whether the knee read was seen with at least ``knee_min_conf`` over the lowering's last
+    ``bottom_s`` (MediaPipe loses the legs as the body nears the floor, and its guess there can
+    hide a fall)."""
+    sl = slice(int(np.searchsorted(t_s, t_s[r.i_turn] - cfg.bottom_s)), r.i_turn + 1)
+    c = np.nan_to_num(conf[sl] if side is None else conf[sl, side])
+    c = c.max(axis=1) if c.ndim == 2 else c
+    return bool(c.min() >= cfg.knee_min_conf)
+
+
+def _side_series(ch: Channel, side: int | None) -> np.ndarray:
+    return ch.values[:, side] if side is not None else mean_present(ch.values, axis=1)
+
+
 def nordic_reps(
-    t_s: np.ndarray, knee_deg: np.ndarray, hip_deg: np.ndarray, reps: list[Rep], view: str,
-    cfg: NordicConfig,
+    t_s: np.ndarray, knee: Channel, hip: Channel, reps: list[Rep], view: str, cfg: NordicConfig,
 ) -> list[NordicRep]:
-    """Each rep's pike and break point. ``knee_deg`` and ``hip_deg`` (n,) are the smoothed knee
-    flexion driving the set and the hips' flexion (both sides' mean); ``view`` the camera view
-    (neither is judged from views outside ``cfg.judged_views``)."""
+    """Each rep's pike and break point from the smoothed knee and hip flexion channels (n, 2):
+    per rep, the side seen far better than the other (``rep_side``), else both sides' mean;
+    ``view`` the camera view (neither is judged from views outside ``cfg.judged_views``)."""
     out = []
-    speed = extension_speed_dps(t_s, knee_deg, cfg.speed_window_s)
     nan = float("nan")
+    speeds = {}
     for r in reps:
         if view not in cfg.judged_views:
             why = f"not judged from a {view} view: knee and hip angles are foreshortened"
             out.append(NordicRep(r.index, nan, nan, False, nan, nan, nan, nan, nan, why, why))
             continue
-        knee_at, t_break, controlled, fall, reason = break_point(t_s, knee_deg, speed, r.i_start, r.i_turn, cfg)
+        k_side = rep_side(knee.conf, r.i_start, r.i_turn, cfg.side_conf_margin)
+        h_side = rep_side(hip.conf, r.i_start, r.i_turn, cfg.side_conf_margin)
+        knee_deg, hip_deg = _side_series(knee, k_side), _side_series(hip, h_side)
+        if k_side not in speeds:
+            speeds[k_side] = extension_speed_dps(t_s, knee_deg, cfg.speed_window_s)
+        knee_at, t_break, controlled, fall, reason = break_point(
+            t_s, knee_deg, speeds[k_side], r.i_start, r.i_turn, cfg)
+        if reason == NO_BREAK and not _seen_at_bottom(t_s, knee.conf, k_side, r, cfg):
+            reason = BOTTOM_UNSEEN
         pike_deg, t_pike, start, pike_reason = pike(t_s, hip_deg, knee_deg, r.i_start, r.i_turn, cfg)
         out.append(NordicRep(
             r.index, start, pike_deg, bool(pike_deg > cfg.pike_flag_deg), t_pike, knee_at, t_break,
-            controlled, fall, reason, pike_reason,
+            controlled, fall, reason, pike_reason, h_side,
         ))
     return out
 
 
 def pike_faults(
-    nordic: list[NordicRep], reps: list[Rep], t_s: np.ndarray, hip_deg: np.ndarray, cfg: NordicConfig
+    nordic: list[NordicRep], reps: list[Rep], t_s: np.ndarray, hip: Channel, cfg: NordicConfig
 ) -> list[Fault]:
     """A "nordic_pike" fault for each piked rep, spanning the frames the hips were flexed past the
     threshold."""
@@ -169,7 +211,7 @@ def pike_faults(
     for x in nordic:
         if not x.piked or x.rep not in by_index:
             continue
-        a, b = piked_span(t_s, hip_deg, by_index[x.rep], x.hip_start_deg, cfg)
+        a, b = piked_span(t_s, _side_series(hip, x.hip_side), by_index[x.rep], x.hip_start_deg, cfg)
         out.append(Fault(
             "nordic_pike", x.rep, a, b, x.pike_deg,
             f"rep {x.rep}: hips piked {x.pike_deg:.0f} deg while lowering ({a:.1f}-{b:.1f} s); "
@@ -179,11 +221,11 @@ def pike_faults(
 
 
 def nordic_technique(
-    t_s: np.ndarray, knee_deg: np.ndarray, hip_deg: np.ndarray, reps: list[Rep], family: str | None,
-    posture: str | None, view: str, cfg: NordicConfig,
+    m: Measures, reps: list[Rep], family: str | None, posture: str | None, cfg: NordicConfig,
 ) -> tuple[list[NordicRep], list[Fault]]:
-    """``nordic_reps`` and their ``pike_faults`` for a Nordic set (``is_nordic``); ([], []) otherwise."""
+    """``nordic_reps`` and their ``pike_faults`` for a Nordic set (``is_nordic``) from the smoothed
+    measures; ([], []) otherwise."""
     if not is_nordic(family, posture):
         return [], []
-    nordic = nordic_reps(t_s, knee_deg, hip_deg, reps, view, cfg)
-    return nordic, pike_faults(nordic, reps, t_s, hip_deg, cfg)
+    nordic = nordic_reps(m.t_s, m.knee_deg, m.hip_deg, reps, m.view.view, cfg)
+    return nordic, pike_faults(nordic, reps, m.t_s, m.hip_deg, cfg)

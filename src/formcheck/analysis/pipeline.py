@@ -241,7 +241,7 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
         warnings.append(f"hinge or {family_name(other)} could not be told apart: the low back was not "
                         "judged by hinge rules")
 
-    nordic, pikes = nordic_technique(t, knee_mean, hip_mean, reps, family, posture.name, view.view, cfg.nordic)
+    nordic, pikes = nordic_technique(m, reps, family, posture.name, cfg.nordic)
     scores = [_score_rep(r, m, f, away_ecc, cfg, faults + pikes) for r, f in zip(reps, rep_fams)]
     for s in scores:
         faults.extend(f for f in s.faults if f.kind != "lumbar_extension")
