@@ -422,8 +422,9 @@ class NordicConfig:
 
     Pike: the hip flexion (trunk to thigh) over a rep's lowering past the lifter's own hip angle
     kneeling tall at its start (the median over the rep's first ``tall_frac`` of the knee's
-    travel); a rep is flagged when the most it reaches is above ``pike_flag_deg``. Live cues the
-    pike once it has held ``pike_hold_s`` (LiveConfig.fault_hold_s is for the hinge faults).
+    travel); a rep is flagged when the most it reaches, held for ``pike_hold_s`` (a rolling median,
+    so a few frames' glitch does not count), is above ``pike_flag_deg``. Live cues the pike once it
+    has held ``pike_hold_s`` (LiveConfig.fault_hold_s is for the hinge faults).
 
     Break point: the knee's extension speed is the slope of a least-squares line through the
     smoothed knee flexion within ``speed_window_s`` of each sample (from timestamps). The lowering
@@ -432,17 +433,19 @@ class NordicConfig:
     until the knee is within ``bottom_tol_deg`` of its straightest; the fall must cover at least
     ``min_fall_deg`` of knee travel."""
 
-    pike_flag_deg: float = 15.0
-    tall_frac: float = 0.15
-    pike_hold_s: float = 0.2
+    pike_flag_deg: float = 12.5
+    tall_frac: float = 0.05
+    pike_hold_s: float = 0.3
     speed_window_s: float = 0.3
     break_speed_ratio: float = 1.5
     break_min_dps: float = 25.0
     bottom_tol_deg: float = 5.0
     min_fall_deg: float = 10.0
     judged_views: tuple[str, ...] = ("side", "oblique")  # where knee and hip angles are trusted
-    # a rep's knee and hip are read from one side when its mean confidence over the lowering is
-    # this much above the other's (the far leg, hidden side-on), else from both sides' mean
+    # a rep's knee and hip are read from one side when its mean confidence over the lowering is at
+    # least side_min_conf and side_conf_margin above the other's (the far leg, hidden side-on),
+    # else from both sides' mean
+    side_min_conf: float = 0.8
     side_conf_margin: float = 0.15
     # "no break" needs the knee seen at least this confidently over the lowering's last bottom_s
     knee_min_conf: float = 0.5

@@ -112,8 +112,9 @@ def pike(
     cfg: NordicConfig,
 ) -> tuple[float, float, float, str]:
     """One rep's pike over its lowering: (the most the hip flexes past its angle kneeling tall,
-    when, that kneeling-tall hip angle, the reason it is NaN or ""). Kneeling tall is the median
-    hip over the lowering's first ``tall_frac`` of the knee's travel."""
+    held for ``pike_hold_s`` (a rolling median), when, that kneeling-tall hip angle, the reason
+    it is NaN or ""). Kneeling tall is the median hip over the lowering's first ``tall_frac`` of
+    the knee's travel."""
     nan = float("nan")
     sl = slice(i_start, i_turn + 1)
     hip, knee, t = hip_deg[sl], knee_deg[sl], t_s[sl]
@@ -121,7 +122,7 @@ def pike(
         return nan, nan, nan, HIP_UNSEEN
     tall = np.isfinite(hip)
     if np.isfinite(knee).sum() >= MIN_SAMPLES:
-        k0 = float(np.nanmedian(knee[: max(3, len(knee) // 10)]))
+        k0 = float(np.median(knee[np.isfinite(knee)][:3]))  # the knee as the rep starts
         travel = k0 - float(np.nanmin(knee))
         with np.errstate(invalid="ignore"):
             early = (k0 - knee) <= cfg.tall_frac * travel
@@ -130,9 +131,24 @@ def pike(
         if (tall & early).sum() >= 3:
             tall &= early
     start = float(np.median(hip[tall])) if tall.any() else nan
-    excess = hip - start
+    excess = rolling_median(t, hip - start, cfg.pike_hold_s)
+    if not np.isfinite(excess).any():
+        return nan, nan, start, HIP_UNSEEN
     k = int(np.nanargmax(excess))
     return float(excess[k]), float(t[k]), start, ""
+
+
+def rolling_median(t_s: np.ndarray, values: np.ndarray, window_s: float) -> np.ndarray:
+    """(n,) the median of the finite values within ``window_s / 2`` of each sample, in time: a
+    level held that long, where a few frames' glitch (another person's hip, a landmark swap)
+    does not count. NaN where the sample itself is missing."""
+    lo = np.searchsorted(t_s, t_s - window_s / 2, side="left")
+    hi = np.searchsorted(t_s, t_s + window_s / 2, side="right")
+    out = np.full(len(values), np.nan)
+    for i in np.flatnonzero(np.isfinite(values)):
+        w = values[lo[i] : hi[i]]
+        out[i] = float(np.median(w[np.isfinite(w)]))
+    return out
 
 
 def piked_span(t_s: np.ndarray, hip_deg: np.ndarray, rep: Rep, start_deg: float, cfg: NordicConfig) -> tuple[float, float]:
@@ -145,15 +161,17 @@ def piked_span(t_s: np.ndarray, hip_deg: np.ndarray, rep: Rep, start_deg: float,
     return (float(t[over[0]]), float(t[over[-1]])) if over.size else (rep.start_s, rep.turn_s)
 
 
-def rep_side(conf: np.ndarray, i_start: int, i_turn: int, margin: float) -> int | None:
+def rep_side(conf: np.ndarray, i_start: int, i_turn: int, cfg: NordicConfig) -> int | None:
     """The side (0 left, 1 right) whose angle to trust over a rep's lowering, from an (n, 2)
-    confidence: the one seen with a mean confidence at least ``margin`` above the other's (side-on,
-    the far leg is hidden and MediaPipe guesses it, tens of degrees off as the body nears the
-    floor); None when both are seen alike (then both sides' mean)."""
+    confidence: the one seen clearly (mean confidence at least ``side_min_conf``) and at least
+    ``side_conf_margin`` better than the other (side-on, the far leg is hidden and MediaPipe
+    guesses it, tens of degrees off as the body nears the floor); None otherwise (then both
+    sides' mean: from an oblique view neither side is seen clearly, and each alone can be off)."""
     c = np.nan_to_num(conf[i_start : i_turn + 1]).mean(axis=0)
-    if abs(c[0] - c[1]) < margin:
+    best = int(np.argmax(c))
+    if c[best] < cfg.side_min_conf or c[best] - c[1 - best] < cfg.side_conf_margin:
         return None
-    return int(np.argmax(c))
+    return best
 
 
 def _seen_at_bottom(t_s: np.ndarray, conf: np.ndarray, side: int | None, r: Rep, cfg: NordicConfig) -> bool:
@@ -184,8 +202,8 @@ def nordic_reps(
             why = f"not judged from a {view} view: knee and hip angles are foreshortened"
             out.append(NordicRep(r.index, nan, nan, False, nan, nan, nan, nan, nan, why, why))
             continue
-        k_side = rep_side(knee.conf, r.i_start, r.i_turn, cfg.side_conf_margin)
-        h_side = rep_side(hip.conf, r.i_start, r.i_turn, cfg.side_conf_margin)
+        k_side = rep_side(knee.conf, r.i_start, r.i_turn, cfg)
+        h_side = rep_side(hip.conf, r.i_start, r.i_turn, cfg)
         knee_deg, hip_deg = _side_series(knee, k_side), _side_series(hip, h_side)
         if k_side not in speeds:
             speeds[k_side] = extension_speed_dps(t_s, knee_deg, cfg.speed_window_s)

@@ -54,6 +54,7 @@ def _nordic_rep(x: NordicRep | None) -> dict[str, Any] | None:
         return None
     return {
         "hip_start_deg": _num(x.hip_start_deg, 1), "pike_deg": _num(x.pike_deg, 1), "piked": x.piked,
+        "hip_side": SIDES[x.hip_side] if x.hip_side is not None else "both",
         "pike_t_s": _num(x.pike_t_s), "pike_reason": x.pike_reason,
         "break_knee_deg": _num(x.break_knee_deg, 1), "break_t_s": _num(x.break_t_s),
         "controlled_dps": _num(x.controlled_dps, 1), "fall_dps": _num(x.fall_dps, 1), "break_reason": x.reason,
