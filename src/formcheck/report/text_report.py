@@ -52,6 +52,8 @@ def nordic_rep_words(x: NordicRep) -> str:
     """One Nordic rep's pike and break point in words: "pike 26 deg (flagged, over 15) at 3.9 s;
     break point at knee 55 deg (3.6 s: 15 -> 136 deg/s)"."""
     flag = NordicConfig().pike_flag_deg
+    if x.reason.startswith("not judged") and x.reason == x.pike_reason:  # the view judges neither
+        return x.reason
     if math.isfinite(x.pike_deg):
         pike = f"pike {x.pike_deg:.0f} deg" + (f" (flagged, over {flag:g}) at {x.pike_t_s:.1f} s" if x.piked else "")
     else:
@@ -65,15 +67,22 @@ def nordic_rep_words(x: NordicRep) -> str:
 
 
 def nordic_set_words(report: Report) -> str:
-    """The set's Nordic line: reps piked, and the break points' median knee angle."""
-    n = len(report.nordic)
-    piked = [x.rep for x in report.nordic if x.piked]
-    breaks = [x.break_knee_deg for x in report.nordic if math.isfinite(x.break_knee_deg)]
+    """The set's Nordic line: reps piked among those judged, and the break points' median knee
+    angle (or why there is none)."""
+    judged = [x for x in report.nordic if math.isfinite(x.pike_deg)]
+    if not judged and report.nordic and report.nordic[0].reason.startswith("not judged"):
+        return report.nordic[0].reason
+    n = len(judged)
+    piked = [x.rep for x in judged if x.piked]
     pike = (f"hips piked in {len(piked)} of {n} reps ({', '.join(map(str, piked))})" if piked
-            else f"no pike in {n} rep{'s' if n != 1 else ''}")
-    brk = (f"break point median knee {statistics.median(breaks):.0f} deg over {len(breaks)} "
-           f"rep{'s' if len(breaks) != 1 else ''} (later, at a straighter knee, is stronger)" if breaks
-           else "no break point: every rep lowered under control, or the knee was not seen")
+            else f"no pike in {n} rep{'s' if n != 1 else ''} judged")
+    breaks = [x.break_knee_deg for x in report.nordic if math.isfinite(x.break_knee_deg)]
+    if breaks:
+        brk = (f"break point median knee {statistics.median(breaks):.0f} deg over {len(breaks)} "
+               f"rep{'s' if len(breaks) != 1 else ''} (later, at a straighter knee, is stronger)")
+    else:
+        reasons = [x.reason for x in report.nordic if x.reason]
+        brk = f"no break point ({max(set(reasons), key=reasons.count)})" if reasons else "no break point"
     return f"{pike}; {brk}"
 
 
