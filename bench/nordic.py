@@ -25,7 +25,9 @@ from pathlib import Path
 
 import numpy as np
 
+from formcheck.analysis.nordic import view_reason
 from formcheck.analysis.pipeline import analyze_pose
+from formcheck.config import NordicConfig
 from formcheck.io.landmarks import load_pose
 from formcheck.types import Report
 
@@ -69,7 +71,7 @@ def clip_rows(pose_path: Path) -> list[dict]:
             clip=name, rep=tr["rep"], view=report.view.label, family=report.family, posture=report.posture,
             pike_true=float(tr.get("pike_deg_at_turn", 0.0) or 0.0),
             break_true=float(tr["break_knee_deg"]) if tr.get("break_knee_deg") is not None else float("nan"),
-            found=x is not None,
+            found=x is not None, judged=not view_reason(report.view, NordicConfig()),
             pike=x.pike_deg if x else float("nan"), piked=bool(x and x.piked),
             brk=x.break_knee_deg if x else float("nan"), reason=(x.reason if x else "rep not found"),
             controlled=x.controlled_dps if x else float("nan"), fall=x.fall_dps if x else float("nan"),
@@ -95,6 +97,8 @@ def print_rows(rows: list[dict]) -> None:
 
 
 def pooled(rows: list[dict], label: str) -> None:
+    unjudged = [r for r in rows if not r["judged"]]
+    rows = [r for r in rows if r["judged"]]  # a rep not found in a judged clip counts as missed
     piked = [r for r in rows if r["pike_true"] > 0]
     straight = [r for r in rows if r["pike_true"] == 0]
     hits = sum(r["piked"] for r in piked)
@@ -103,7 +107,10 @@ def pooled(rows: list[dict], label: str) -> None:
     found = errs[np.isfinite(errs)]
     when = np.array([r["knee_true_then"] - r["break_true"] for r in rows if np.isfinite(r["brk"])])
     reading = np.array([r["brk"] - r["knee_true_then"] for r in rows if np.isfinite(r["brk"])])
-    print(f"\n{label}: {len(rows)} rendered reps, {sum(r['found'] for r in rows)} found")
+    print(f"\n{label}: {len(rows) + len(unjudged)} rendered reps, {len(unjudged)} not judged (filmed too far "
+          f"off side-on: "
+          f"{', '.join(sorted({r['clip'] for r in unjudged})) or 'none'}); the other {len(rows)} scored, "
+          f"{sum(r['found'] for r in rows)} found:")
     print(f"  pike recall {hits}/{len(piked)}; false flags {false}/{len(straight)} straight reps")
     if errs.size:
         within = int(np.sum(np.abs(found) <= 10))

@@ -32,7 +32,7 @@ from formcheck.io.landmarks import load_pose
 from formcheck.report.html.page import to_html
 from formcheck.report.json_report import to_dict
 from formcheck.report.text_report import to_text
-from formcheck.types import Channel, Rep
+from formcheck.types import Channel, Rep, ViewEstimate
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_live_analysis import feed  # noqa: E402
@@ -44,6 +44,7 @@ PIKED_EARLY = "nordic_pike25_break30_b31_y-90_p20"
 STRAIGHT = "nordic_straight_break30_b32_y-75_p10"
 EASED = HERE / "renders14" / "nordic_b24_y-90_p25_neutral.pose.npz"  # no pike, no break
 CFG = NordicConfig()
+SIDE = ViewEstimate("side", 88.0, 1, {})
 
 # ------------------------------------------------------------------ synthetic lowerings
 
@@ -125,7 +126,7 @@ def test_an_eased_lowering_to_the_bottom_has_no_break_point() -> None:
 def test_an_unseen_knee_gives_no_break_point_with_the_reason() -> None:
     t, knee, hip, _, _, rep = lowering(30.0)
     knee[:] = np.nan
-    x = nordic_reps(t, channel(knee), channel(hip), [rep], "side", CFG)[0]
+    x = nordic_reps(t, channel(knee), channel(hip), [rep], SIDE, CFG)[0]
     assert np.isnan(x.break_knee_deg) and "not seen" in x.reason
     assert np.isfinite(x.pike_deg)  # the hips were seen: the pike is still judged
 
@@ -135,7 +136,7 @@ def test_a_knee_lost_at_the_bottom_is_not_called_a_controlled_lowering() -> None
     conf = np.ones((len(t), 2))
     conf[rep.i_turn - 5 :] = 0.3
     knee_ch = Channel(np.stack([knee, knee], 1), conf, np.zeros((len(t), 2), np.uint8), "image")
-    x = nordic_reps(t, knee_ch, channel(hip), [rep], "side", CFG)[0]
+    x = nordic_reps(t, knee_ch, channel(hip), [rep], SIDE, CFG)[0]
     assert x.reason == BOTTOM_UNSEEN
 
 
@@ -147,7 +148,7 @@ def test_pike_is_the_hip_flexion_past_kneeling_tall(pike_deg: float) -> None:
     # and the most is the level held 0.3 s, where the fall reaches the full pike only at its end
     assert reason == "" and abs(tall - 5.0) < 2.0
     assert abs(most - pike_deg) <= 4.0
-    x = nordic_reps(t, channel(knee), channel(hip), [rep], "side", CFG)[0]
+    x = nordic_reps(t, channel(knee), channel(hip), [rep], SIDE, CFG)[0]
     assert x.piked == (pike_deg > 0)
 
 
@@ -160,15 +161,19 @@ def test_the_far_side_guessed_near_the_floor_is_not_read() -> None:
     hip_ch = Channel(np.stack([hip, far], 1), conf, np.zeros((len(t), 2), np.uint8), "image")
     assert rep_side(conf, rep.i_start, rep.i_turn, CFG) == 0
     assert rep_side(np.tile([0.6, 0.4], (len(t), 1)), rep.i_start, rep.i_turn, CFG) is None  # oblique
-    x = nordic_reps(t, channel(knee), hip_ch, [rep], "side", CFG)[0]
+    x = nordic_reps(t, channel(knee), hip_ch, [rep], SIDE, CFG)[0]
     assert not x.piked and x.pike_deg < 3 and x.hip_side == 0
 
 
-def test_front_views_are_not_judged_and_say_why() -> None:
+@pytest.mark.parametrize("view, yaw_deg", [("front", 10.0), ("oblique", 45.0), ("unknown", float("nan"))])
+def test_views_far_from_side_on_are_not_judged_and_say_why(view: str, yaw_deg: float) -> None:
     t, knee, hip, _, _, rep = lowering(30.0, pike_deg=40.0)
-    x = nordic_reps(t, channel(knee), channel(hip), [rep], "front", CFG)[0]
+    x = nordic_reps(t, channel(knee), channel(hip), [rep], ViewEstimate(view, yaw_deg, 0, {}), CFG)[0]
     assert not x.piked and np.isnan(x.pike_deg) and np.isnan(x.break_knee_deg)
-    assert "front view" in x.reason and "front view" in x.pike_reason
+    assert f"not judged from an {view} view" in x.reason or f"not judged from a {view} view" in x.reason
+    assert x.pike_reason == x.reason
+    judged = nordic_reps(t, channel(knee), channel(hip), [rep], ViewEstimate("oblique", 60.0, 0, {}), CFG)[0]
+    assert judged.piked and judged.reason == ""
 
 
 def test_only_kneeling_knee_flexion_is_a_nordic() -> None:

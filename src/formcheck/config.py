@@ -441,7 +441,10 @@ class NordicConfig:
     break_min_dps: float = 25.0
     bottom_tol_deg: float = 5.0
     min_fall_deg: float = 10.0
-    judged_views: tuple[str, ...] = ("side", "oblique")  # where knee and hip angles are trusted
+    # judged where the hips' estimated yaw is at least this (90 = side-on): the angle model's side
+    # and oblique-60 view bins. 45 deg off side-on (yaw ~46-53) a straight kneeling lifter's hips
+    # read 10-15 deg of pike and the knee 28 deg off at the break (bodies 28 and 34)
+    min_yaw_deg: float = 55.0
     # a rep's knee and hip are read from one side when its mean confidence over the lowering is at
     # least side_min_conf and side_conf_margin above the other's (the far leg, hidden side-on),
     # else from both sides' mean

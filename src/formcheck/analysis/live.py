@@ -26,7 +26,7 @@ from formcheck.analysis.frame_view import FrameView
 from formcheck.analysis.lift import SegmentLengths, pose_lengths
 from formcheck.analysis.live_pose import Growing, LifterPicker, LiftersPose
 from formcheck.analysis.measures import compute_measures
-from formcheck.analysis.nordic import break_point, extension_speed_dps, is_nordic
+from formcheck.analysis.nordic import break_point, extension_speed_dps, is_nordic, view_reason
 from formcheck.analysis.one_euro import OneEuroFilter
 from formcheck.analysis.pipeline import (
     analyze_pose,
@@ -382,7 +382,7 @@ class LiveAnalyzer:
         beyond their kneeling-tall angle for ``pike_hold_s`` while lowering, and the break point of
         each rep as it finishes (analysis/nordic.py on the live knee series), to the nearest 10 deg."""
         nc = self.cfg.nordic
-        if not (is_nordic(self.family, self.posture) and self.view.view in nc.judged_views):
+        if not (is_nordic(self.family, self.posture) and not view_reason(self.view, nc)):
             return []
         want = []
         if not in_rep:

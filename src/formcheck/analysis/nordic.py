@@ -22,7 +22,7 @@ import numpy as np
 
 from formcheck.analysis.smoothing import mean_present
 from formcheck.config import NordicConfig
-from formcheck.types import Channel, Fault, Measures, NordicRep, Rep
+from formcheck.types import Channel, Fault, Measures, NordicRep, Rep, ViewEstimate
 
 NO_BREAK = "lowered under control to the bottom"
 KNEE_UNSEEN = "knee not seen through the lowering"
@@ -188,18 +188,28 @@ def _side_series(ch: Channel, side: int | None) -> np.ndarray:
     return ch.values[:, side] if side is not None else mean_present(ch.values, axis=1)
 
 
+def view_reason(view: ViewEstimate, cfg: NordicConfig) -> str:
+    """Why this view cannot judge a Nordic, in words; "" when it can (the hips within
+    90 - ``min_yaw_deg`` of side-on)."""
+    if np.isfinite(view.yaw_deg) and view.yaw_deg >= cfg.min_yaw_deg:
+        return ""
+    off = f" ({90 - view.yaw_deg:.0f} deg off side-on)" if np.isfinite(view.yaw_deg) else ""
+    return (f"not judged from {'an' if view.label[:1] in 'aeiou' else 'a'} {view.label} view{off}: knee and "
+            f"hip angles are read too far off there; film within {90 - cfg.min_yaw_deg:.0f} deg of side-on")
+
+
 def nordic_reps(
-    t_s: np.ndarray, knee: Channel, hip: Channel, reps: list[Rep], view: str, cfg: NordicConfig,
+    t_s: np.ndarray, knee: Channel, hip: Channel, reps: list[Rep], view: ViewEstimate, cfg: NordicConfig,
 ) -> list[NordicRep]:
     """Each rep's pike and break point from the smoothed knee and hip flexion channels (n, 2):
-    per rep, the side seen far better than the other (``rep_side``), else both sides' mean;
-    ``view`` the camera view (neither is judged from views outside ``cfg.judged_views``)."""
+    per rep, the side seen far better than the other (``rep_side``), else both sides' mean.
+    Neither is judged from a ``view`` more than 90 - ``cfg.min_yaw_deg`` off side-on."""
     out = []
     nan = float("nan")
     speeds = {}
+    why = view_reason(view, cfg)
     for r in reps:
-        if view not in cfg.judged_views:
-            why = f"not judged from a {view} view: knee and hip angles are foreshortened"
+        if why:
             out.append(NordicRep(r.index, nan, nan, False, nan, nan, nan, nan, nan, why, why))
             continue
         k_side = rep_side(knee.conf, r.i_start, r.i_turn, cfg)
@@ -245,5 +255,5 @@ def nordic_technique(
     measures; ([], []) otherwise."""
     if not is_nordic(family, posture):
         return [], []
-    nordic = nordic_reps(m.t_s, m.knee_deg, m.hip_deg, reps, m.view.view, cfg)
+    nordic = nordic_reps(m.t_s, m.knee_deg, m.hip_deg, reps, m.view, cfg)
     return nordic, pike_faults(nordic, reps, m.t_s, m.hip_deg, cfg)
