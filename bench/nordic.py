@@ -35,6 +35,7 @@ BODY = re.compile(r"_b(\d+)_")
 RENDERS15 = Path("/work/renders15")
 EXTRA = (Path("/work/renders14"), Path("/work/renders13"))
 FOOTAGE = (Path("/work/footage_poses14/nordic_curl_side_01.pose.npz"),)
+EXTRA_REPS: list = []  # (clip, NordicRep) of detected reps no rendered rep matches
 
 
 def _f(x: float, fmt: str = "{:5.1f}") -> str:
@@ -66,7 +67,10 @@ def clip_rows(pose_path: Path) -> list[dict]:
     t_true = np.load(pose_path.with_name(name + ".truth.npz"))
     knee_true = lambda t: float(np.interp(t, t_true["t_s"], t_true["knee_deg"].mean(axis=1)))  # noqa: E731
     rows = []
-    for tr, x in matched(report, truth["reps"]):
+    pairs = matched(report, truth["reps"])
+    used = {id(x) for _, x in pairs}
+    EXTRA_REPS.extend((name, x) for x in report.nordic if id(x) not in used)
+    for tr, x in pairs:
         rows.append(dict(
             clip=name, rep=tr["rep"], view=report.view.label, family=report.family, posture=report.posture,
             pike_true=float(tr.get("pike_deg_at_turn", 0.0) or 0.0),
@@ -162,6 +166,11 @@ def main() -> None:
     rows = [r for p in clips for r in clip_rows(p)]
     print_rows(rows)
     pooled(rows, label)
+    extra = [(c, x) for c, x in EXTRA_REPS if not x.reason.startswith("not judged")]
+    print(f"  reps found that were not rendered (the pose flipping near the floor): {len(extra)}, "
+          f"{sum(x.piked for _, x in extra)} pike-flagged" + "".join(
+              f"\n    {c} rep {x.rep}: pike {_f(x.pike_deg, '{:.0f}')}, break {_f(x.break_knee_deg, '{:.0f}')}"
+              for c, x in extra))
     print("\n# eased lowerings without a break, partner Nordics (no pike rendered): flags and breaks")
     for d in args.extra:
         for p in sorted(d.glob("nordic_*.pose.npz")):

@@ -176,6 +176,13 @@ def test_views_far_from_side_on_are_not_judged_and_say_why(view: str, yaw_deg: f
     assert judged.piked and judged.reason == ""
 
 
+def test_a_lowering_too_short_for_a_nordic_is_not_judged() -> None:
+    t, knee, hip, _, _, rep = lowering(30.0, pike_deg=40.0)
+    short = Rep(1, rep.i_turn - 5, rep.i_turn, rep.i_end, float(t[rep.i_turn - 5]), rep.turn_s, rep.end_s, 20.0)
+    x = nordic_reps(t, channel(knee), channel(hip), [short], SIDE, CFG)[0]
+    assert not x.piked and np.isnan(x.break_knee_deg) and "too short" in x.reason
+
+
 def test_only_kneeling_knee_flexion_is_a_nordic() -> None:
     assert is_nordic("knee_flexion", "kneeling")
     assert not is_nordic("knee_flexion", "prone") and not is_nordic("hinge", "kneeling")

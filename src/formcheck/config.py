@@ -422,8 +422,9 @@ class NordicConfig:
 
     Pike: the hip flexion (trunk to thigh) over a rep's lowering past the lifter's own hip angle
     kneeling tall at its start (the median over the rep's first ``tall_frac`` of the knee's
-    travel); a rep is flagged when the most it reaches, held for ``pike_hold_s`` (a rolling median,
-    so a few frames' glitch does not count), is above ``pike_flag_deg``. Live cues the pike once it
+    travel); a rep is flagged when the most it reaches, held for ``pike_hold_s`` (a rolling median
+    centred on each sample, so a glitch of up to a quarter second, MediaPipe flipping the body as it
+    nears the floor, does not count), is above ``pike_flag_deg``. Live cues the pike once it
     has held ``pike_hold_s`` (LiveConfig.fault_hold_s is for the hinge faults).
 
     Break point: the knee's extension speed is the slope of a least-squares line through the
@@ -435,7 +436,7 @@ class NordicConfig:
 
     pike_flag_deg: float = 12.5
     tall_frac: float = 0.05
-    pike_hold_s: float = 0.3
+    pike_hold_s: float = 0.5
     speed_window_s: float = 0.3
     break_speed_ratio: float = 1.5
     break_min_dps: float = 25.0
@@ -445,6 +446,9 @@ class NordicConfig:
     # and oblique-60 view bins. 45 deg off side-on (yaw ~46-53) a straight kneeling lifter's hips
     # read 10-15 deg of pike and the knee 28 deg off at the break (bodies 28 and 34)
     min_yaw_deg: float = 55.0
+    # a "rep" lowering in less than this is not a Nordic's lowering (the real clip's fastest took
+    # 0.63 s; the pose flipping as the body nears the floor makes 0.2-s "reps")
+    min_lowering_s: float = 0.4
     # a rep's knee and hip are read from one side when its mean confidence over the lowering is at
     # least side_min_conf and side_conf_margin above the other's (the far leg, hidden side-on),
     # else from both sides' mean

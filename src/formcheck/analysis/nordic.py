@@ -131,11 +131,21 @@ def pike(
         if (tall & early).sum() >= 3:
             tall &= early
     start = float(np.median(hip[tall])) if tall.any() else nan
-    excess = rolling_median(t, hip - start, cfg.pike_hold_s)
+    # the level held pike_hold_s, centred on each sample (the window reaches past the turn)
+    i0, i1 = _window_span(t_s, i_start, i_turn, cfg.pike_hold_s)
+    held = rolling_median(t_s[i0:i1], hip_deg[i0:i1] - start, cfg.pike_hold_s)
+    excess = held[i_start - i0 : i_turn + 1 - i0]
     if not np.isfinite(excess).any():
         return nan, nan, start, HIP_UNSEEN
     k = int(np.nanargmax(excess))
     return float(excess[k]), float(t[k]), start, ""
+
+
+def _window_span(t_s: np.ndarray, i_start: int, i_end: int, window_s: float) -> tuple[int, int]:
+    """[i0, i1): samples ``i_start``..``i_end`` and half a window either side."""
+    i0 = int(np.searchsorted(t_s, t_s[i_start] - window_s / 2, side="left"))
+    i1 = int(np.searchsorted(t_s, t_s[i_end] + window_s / 2, side="right"))
+    return i0, i1
 
 
 def rolling_median(t_s: np.ndarray, values: np.ndarray, window_s: float) -> np.ndarray:
@@ -209,8 +219,10 @@ def nordic_reps(
     speeds = {}
     why = view_reason(view, cfg)
     for r in reps:
-        if why:
-            out.append(NordicRep(r.index, nan, nan, False, nan, nan, nan, nan, nan, why, why))
+        short = (f"lowering too short to judge ({r.away_s:.2f} s, under {cfg.min_lowering_s:g} s)"
+                 if r.away_s < cfg.min_lowering_s else "")
+        if why or short:
+            out.append(NordicRep(r.index, nan, nan, False, nan, nan, nan, nan, nan, why or short, why or short))
             continue
         k_side = rep_side(knee.conf, r.i_start, r.i_turn, cfg)
         h_side = rep_side(hip.conf, r.i_start, r.i_turn, cfg)
