@@ -10,10 +10,12 @@ out). ``--train`` scores the training bodies instead (what the thresholds were c
 Each detected rep is matched to the rendered rep whose turn is nearest. Prints per clip and
 rep: the pike measured against the pike rendered, the flag, the break knee angle against the
 rendered one, split into when the break was found (the rendered knee at that time against the
-rendered break) and the knee angle's reading there (measured against rendered); then pooled pike recall (piked reps flagged), false flags (straight reps flagged)
-and break-point errors (median, max, share within 10 deg). ``--extra`` dirs (renders14's eased
-lowerings without a break, renders13's partner Nordics) are listed for false flags and spurious
-breaks; ``--footage`` pose files (real clips) are listed as measured.
+rendered break) and the knee angle's reading there (measured against rendered); then pooled pike
+recall (piked reps flagged), false flags (straight reps flagged) and break-point errors (median,
+max, share within 10 deg), over the clips filmed near enough side-on to be judged (the others are
+listed as not judged). ``--extra`` dirs (renders14's eased lowerings without a break, renders13's
+partner Nordics) are listed for false flags and spurious breaks; ``--footage`` pose files (real
+clips) are listed as measured.
 """
 
 from __future__ import annotations
@@ -97,7 +99,7 @@ def print_rows(rows: list[dict]) -> None:
         print(f"{r['clip']:<44} {r['rep']:>3} {r['view']:<8} {r['pike_true']:5.0f} {_f(r['pike'])} {flag}  "
               f"{_f(r['break_true'])} {_f(r['brk'])} {_f(err, '{:+5.1f}')} {_f(when, '{:+5.1f}')} "
               f"{_f(reading, '{:+5.1f}')}      {_f(r['controlled'], '{:4.0f}')}/"
-              f"{_f(r['fall'], '{:<4.0f}')}  {'' if r['found'] else 'REP NOT FOUND'}{r['reason'] if r['found'] and r['reason'] else ''}")
+              f"{_f(r['fall'], '{:<4.0f}')}  {r['reason'] if r['found'] else 'REP NOT FOUND'}")
 
 
 def pooled(rows: list[dict], label: str) -> None:

@@ -161,7 +161,9 @@ def rolling_median(t_s: np.ndarray, values: np.ndarray, window_s: float) -> np.n
     return out
 
 
-def piked_span(t_s: np.ndarray, hip_deg: np.ndarray, rep: Rep, start_deg: float, cfg: NordicConfig) -> tuple[float, float]:
+def piked_span(
+    t_s: np.ndarray, hip_deg: np.ndarray, rep: Rep, start_deg: float, cfg: NordicConfig
+) -> tuple[float, float]:
     """The first and last time over the rep's lowering the hip was flexed past ``pike_flag_deg``
     beyond ``start_deg``."""
     sl = slice(rep.i_start, rep.i_turn + 1)
@@ -219,8 +221,8 @@ def nordic_reps(
     speeds = {}
     why = view_reason(view, cfg)
     for r in reps:
-        short = (f"lowering too short to judge ({r.away_s:.2f} s, under {cfg.min_lowering_s:g} s)"
-                 if r.away_s < cfg.min_lowering_s else "")
+        short = (f"not judged: the lowering took {r.away_s:.2f} s, too short for a Nordic's (under "
+                 f"{cfg.min_lowering_s:g} s)" if r.away_s < cfg.min_lowering_s else "")
         if why or short:
             out.append(NordicRep(r.index, nan, nan, False, nan, nan, nan, nan, nan, why or short, why or short))
             continue

@@ -35,14 +35,15 @@ def nordic_section(report: Report) -> str:
 
 
 def _pike_cell(x: NordicRep, flag: float) -> str:
-    if not math.isfinite(x.pike_deg):
-        return f'<td class="text">{esc("not judged: " + x.pike_reason)}</td>'
+    if not math.isfinite(x.pike_deg):  # the note says why when neither is judged
+        why = "not judged" if x.pike_reason == x.reason else f"not judged: {x.pike_reason}"
+        return f'<td class="text">{esc(why)}</td>'
     width = max(0.0, min(x.pike_deg, BAR_TOP_DEG)) / BAR_TOP_DEG * 100
     mark = flag / BAR_TOP_DEG * 100
     colour = FLAG_COLOUR if x.piked else "#2e7d32"
     bar = (f'<span class="meter" style="position:relative"><i style="width:{width:.0f}%;background:{colour}"></i>'
            f'<b style="position:absolute;left:{mark:.0f}%;top:0;bottom:0;border-left:2px solid #1d232a"></b></span>')
-    word = f' <span class="flag">piked</span>' if x.piked else ""
+    word = ' <span class="flag">piked</span>' if x.piked else ""
     return f'<td class="text">{bar}{num(x.pike_deg, "{:.0f}")}{word}</td>'
 
 

@@ -114,8 +114,9 @@ def flagged_frame_times_s(report: Report) -> list[float]:
     """The moments worth a thumbnail, one per fault, for the caller to grab from the video.
 
     An arched back is shown where the extension peaks inside its flagged span; a squat pattern at
-    the rep's deepest knee bend; a Nordic's pike where the hips flex most. ``to_html`` captions a thumbnail with the faults whose span holds
-    its time, so frames grabbed at these times get their fault's message.
+    the rep's deepest knee bend; a Nordic's pike where the hips flex most. ``to_html`` captions a
+    thumbnail with the faults whose span holds its time, so frames grabbed at these times get their
+    fault's message.
     """
     t = report.measures.t_s
     knee = report.measures.knee_deg.values
