@@ -130,8 +130,9 @@ def test_speech_is_not_mistaken_for_a_tone(sound_id: str) -> None:
 
 
 def test_sound_ids_and_phrases() -> None:
-    assert SOUND_IDS == ("zone_enter", "zone_leave", "ribs_down", "squat", "toes_in", "toes_out", "lost",
-                         "finish_tall", "flat_back")
+    want = ("zone_enter", "zone_leave", "ribs_down", "squat", "toes_in", "toes_out", "lost",
+            "finish_tall", "flat_back", "hips_forward", *(f"break_{d}" for d in range(20, 90, 10)))
+    assert want == SOUND_IDS
     assert SPOKEN["squat"] == "Soft knees. This is a squat"
     assert SPOKEN["lost"] == "Step back into view"
 

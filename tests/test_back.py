@@ -191,6 +191,7 @@ def test_a_hidden_back_is_not_judged_and_says_why(what: str) -> None:
     ("knee_flexion", None, SIDE, "Nordic or leg curl"),
     ("hinge", "squat", SIDE, "could not be told apart"),
     ("hinge", None, ViewEstimate("front", 10.0, 0, {}), "80 deg off side-on"),
+    ("hinge", None, ViewEstimate("oblique", 50.0, 1, {}), "40 deg off side-on"),
     ("hinge", None, ViewEstimate("side", 90.0, 0, {}), "which way the lifter faces"),
 ])
 def test_a_set_that_cannot_be_judged_says_so(family, alt, view, words) -> None:
@@ -204,10 +205,13 @@ def test_a_set_that_cannot_be_judged_says_so(family, alt, view, words) -> None:
 
 
 def test_an_oblique_camera_judges_the_lockout_only_and_says_so() -> None:
+    """Where the config judges the lockout from further round than the hinge's profile."""
     t, hip, reps = one_set()
+    cfg = replace(CFG, min_yaw_deg=45.0, arch_min_yaw_deg=67.5)
     oblique = ViewEstimate("oblique", 55.0, 1, {})
-    assert set_reason("hinge", None, oblique, CFG) == ""
-    call = judge(t, hip, reps, frames(t, 30.0, 0.0), view=oblique)
+    assert set_reason("hinge", None, oblique, cfg) == ""
+    call = judge_back(side_view_pose(t, np.zeros_like(t), hip), frames(t, 30.0, 0.0), hip, reps, [True], "",
+                      oblique, 20.0, cfg, 0.5)
     (rb,) = call.reps
     assert rb.state == "neutral" and not math.isfinite(rb.arch_deg)  # the 30-deg arch is not read
     assert not call.arch_judged and "side-on" in call.arch_reason

@@ -408,6 +408,55 @@ class ScoreConfig:
 
 
 @dataclass(frozen=True)
+class NordicConfig:
+    """Nordic hamstring curl technique (analysis/nordic.py), judged in kneeling knee-flexion sets.
+
+    Pike: the hip flexion (trunk to thigh) over a rep's lowering past the lifter's own hip angle
+    kneeling tall at its start (the median over the rep's first ``tall_frac`` of the knee's
+    travel); a rep is flagged when the most it reaches, held for ``pike_hold_s`` (a rolling median
+    centred on each sample, so a glitch of up to a quarter second, MediaPipe flipping the body as it
+    nears the floor, does not count), is above ``pike_flag_deg``. Live cues the pike once it
+    has held ``pike_hold_s`` (LiveConfig.fault_hold_s is for the hinge faults).
+
+    Break point: the knee's extension speed is the slope of a least-squares line through the
+    smoothed knee flexion within ``speed_window_s`` of each sample (from timestamps). The lowering
+    breaks where the speed rises above max(``break_speed_ratio`` x the lowering's median speed,
+    ``break_min_dps``) and stays above it (over every stretch of at least ``speed_window_s``)
+    until the knee is within ``bottom_tol_deg`` of its straightest; the fall must cover at least
+    ``min_fall_deg`` of knee travel."""
+
+    pike_flag_deg: float = 12.5
+    tall_frac: float = 0.05
+    pike_hold_s: float = 0.5
+    speed_window_s: float = 0.3
+    break_speed_ratio: float = 1.5
+    break_min_dps: float = 25.0
+    bottom_tol_deg: float = 5.0
+    min_fall_deg: float = 10.0
+    # judged where the hips' estimated yaw is at least this (90 = side-on): the angle model's side
+    # and oblique-60 view bins. 45 deg off side-on (yaw ~46-53) a straight kneeling lifter's hips
+    # read 10-15 deg of pike and the knee 28 deg off at the break (bodies 28 and 34)
+    min_yaw_deg: float = 55.0
+    # a "rep" lowering in less than this is not a Nordic's lowering (the real clip's fastest took
+    # 0.63 s; the pose flipping as the body nears the floor makes 0.2-s "reps")
+    min_lowering_s: float = 0.4
+    # a rep's knee and hip are read from one side when its mean confidence over the lowering is at
+    # least side_min_conf and side_conf_margin above the other's (the far leg, hidden side-on),
+    # else from both sides' mean
+    side_min_conf: float = 0.8
+    side_conf_margin: float = 0.15
+    # "no break" needs the knee seen at least this confidently over the lowering's last bottom_s
+    knee_min_conf: float = 0.5
+    bottom_s: float = 0.3
+
+    def __post_init__(self) -> None:
+        for name in ("speed_window_s", "break_speed_ratio", "break_min_dps", "tall_frac"):
+            value = getattr(self, name)
+            if not value > 0:
+                raise ValueError(f"NordicConfig.{name} must be > 0, got {value}")
+
+
+@dataclass(frozen=True)
 class OneEuroConfig:
     """The one-euro filter (analysis/one_euro.py) live mode smooths each measure with."""
 
@@ -500,6 +549,7 @@ class Config:
     back: BackConfig = field(default_factory=BackConfig)
     zones: tuple[Zone, ...] = ZONES
     live: LiveConfig = field(default_factory=LiveConfig)
+    nordic: NordicConfig = field(default_factory=NordicConfig)
 
 
 EXERCISE_FAMILIES = ("hinge", "squat", "knee_flexion")

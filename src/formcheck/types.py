@@ -216,7 +216,7 @@ class Rep:
 class Fault:
     """Something the lifter should change, with when it happened."""
 
-    kind: str  # "lumbar_extension" | "squatting"
+    kind: str  # "lumbar_extension" | "squatting" | "nordic_pike"
     rep: int | None  # 1-based rep index, None for set-level faults
     start_s: float
     end_s: float
@@ -362,6 +362,25 @@ class BackCall:
         return [r for r in self.reps if r.state == state]
 
 
+@dataclass(frozen=True)
+class NordicRep:
+    """One Nordic hamstring curl's technique (analysis/nordic.py): the hips piking over the lowering
+    and the break point, where the controlled lowering turned into a fall. NaN where not measured,
+    with the reason in words."""
+
+    rep: int  # 1-based, as Rep.index
+    hip_start_deg: float  # hip flexion kneeling tall at the rep's start: the lifter's own straight line
+    pike_deg: float  # the most the hip flexed past hip_start_deg over the lowering
+    piked: bool  # pike_deg past config.NordicConfig.pike_flag_deg
+    pike_t_s: float  # when pike_deg was reached
+    break_knee_deg: float  # knee flexion where the lowering broke into a fall; NaN: no break, or unseen
+    break_t_s: float
+    controlled_dps: float  # the lowering's median knee extension speed, deg/s
+    fall_dps: float  # the fall's peak knee extension speed, deg/s; NaN without a break
+    reason: str = ""  # why break_knee_deg is NaN ("lowered under control to the bottom", ...)
+    pike_reason: str = ""  # why pike_deg is NaN
+    hip_side: int | None = None  # the hip read (0 left, 1 right; None: both sides' mean), seen far better
+
 
 @dataclass
 class Report:
@@ -403,3 +422,4 @@ class Report:
     toe: ToeCall = ToeCall("unknown", (float("nan"), float("nan")), False)  # toe_bias and its evidence
     working_leg: int | None = None  # the one leg that works while the other stands still (0 left)
     verdict_legs: tuple[int, ...] = ()  # the legs the verdict speaks for (analysis/verdict.py)
+    nordic: list[NordicRep] = field(default_factory=list)  # per rep, for a Nordic set only (analysis/nordic.py)

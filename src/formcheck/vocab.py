@@ -140,10 +140,19 @@ CUES: dict[str, CueDef] = {
         CueDef("lost", "Step back into view", "STEP BACK INTO VIEW"),
         CueDef("finish_tall", "Finish tall. Don't lean back", "FINISH TALL: DON'T LEAN BACK"),
         CueDef("flat_back", "Chest proud. Flat back", "CHEST PROUD: FLAT BACK"),
+        CueDef("hips_forward", "Hips forward", "HIPS FORWARD: KNEE TO HEAD STRAIGHT"),
+        *(CueDef(f"break_{deg}", f"Break at {deg}", f"BREAK POINT: KNEE {deg}°") for deg in range(20, 90, 10)),
     )
 }
 TOE_CUE = {MEDIAL: "toes_in", LATERAL: "toes_out"}  # a target head's side -> the toe cue for it
 LOST_CUE = "lost"  # the lifter out of view
+BREAK_CUE_DEG = tuple(range(20, 90, 10))  # the Nordic break points live can say, to the nearest 10 deg
+
+
+def break_cue(knee_deg: float) -> str:
+    """The spoken cue for a Nordic break point at ``knee_deg``: the nearest of BREAK_CUE_DEG."""
+    deg = min(BREAK_CUE_DEG, key=lambda d: abs(d - knee_deg))
+    return f"break_{deg}"
 
 
 @dataclass(frozen=True)
@@ -163,6 +172,7 @@ FAULTS: dict[str, FaultDef] = {
         FaultDef("lean_back", "Leaning back at lockout", "leaned back", "finish_tall"),
         FaultDef("back_rounded", "Low back rounded", "back rounded", "flat_back"),
         FaultDef("squatting", "Knees bent like a squat", "squatted", "squat"),
+        FaultDef("nordic_pike", "Hips piking", "hips piked", "hips_forward"),
     )
 }
 

@@ -36,6 +36,7 @@ from formcheck.analysis.frame_view import BackGauge, FrameView
 from formcheck.analysis.lift import SegmentLengths, pose_lengths
 from formcheck.analysis.live_pose import Growing, LifterPicker, LiftersPose
 from formcheck.analysis.measures import compute_measures
+from formcheck.analysis.nordic import break_point, extension_speed_dps, is_nordic, view_reason
 from formcheck.analysis.one_euro import OneEuroFilter
 from formcheck.analysis.pipeline import (
     analyze_pose,
@@ -66,6 +67,8 @@ from formcheck.types import (
 
 MIN_VIEW_FRAMES = 5  # frames with the lifter before the view is judged
 TURN_FRAC = 0.05  # back from the rep's furthest point by this share of the range: returning
+REST_HIPS_S = 0.5  # a Nordic's hips kneeling tall: their median over this much rest before the rep
+BREAK_SAY_S = 4.0  # a Nordic's break point, not said at once (another cue just spoken), waits this long
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,13 @@ class LiveAnalyzer:
         self._squat_hold, self._toe_hold = Hold(lc.fault_hold_s), Hold(lc.toe_hold_s)
         self._back_holds = {k: Hold(lc.fault_hold_s) for k in ("lumbar_extension", "lean_back", "back_rounded")}
         self._cue, self._cue_until_s = "", -np.inf
+        # Nordic: the hips kneeling tall before the rep under way (its pike is counted from there)
+        # and the last rep whose break point was said
+        self.posture: str | None = None
+        self._pike_hold = Hold(cfg.nordic.pike_hold_s)
+        self._hip_tall_deg = float("nan")
+        self._announced_turn_s = -np.inf  # a rep judged again keeps its turn: said once
+        self._break_cue: tuple[str, float] | None = None  # a break point still to say, and until when
         self._last_seen_s = float("nan")
         self._lost_cued = False
         self._peak_x = -np.inf  # the rep under way's furthest point so far (0 rest, 1 far end)
@@ -174,7 +184,7 @@ class LiveAnalyzer:
             self._feed(i)
 
         back = self._back_gauge(t_s, hip_mean, ext, lean_back)
-        sounds, faults = self._cues(t_s, lifter is not None, toe, drive, lean, back)
+        sounds, faults = self._cues(t_s, lifter is not None, toe, drive, hip_mean, lean, back)
         return self._frame(i, t_s, lifter, knee, toe, back, sounds, faults)
 
     def _lean_back(self, lifter: PoseCandidate | None) -> np.ndarray:
@@ -282,8 +292,11 @@ class LiveAnalyzer:
         rebuild = False
         if not self.family_locked:
             guess = classify_family(self.hip_mean.view(), self.knee_drive.view(), self.lean.view(), cfg.reps)
-            if guess.family != self.family:
-                self.family, rebuild = guess.family, True
+            family = guess.family
+            if family is not None and self.posture in ("kneeling", "seated", "prone"):
+                family = "knee_flexion"  # as the recorded analysis segments these (pipeline._provisional_family)
+            if family != self.family:
+                self.family, rebuild = family, True
         signal = self._signal()
         if self.family is not None:
             scale = scale_from_series(signal, rest_is_low(signal, self.family, posture=None))
@@ -317,7 +330,8 @@ class LiveAnalyzer:
             return
         hip = self.hip_mean.view()
         zero = np.zeros(2)
-        if set_posture(self.pose.world_m.view(), hip).name == "standing":
+        self.posture = set_posture(self.pose.world_m.view(), hip).name
+        if self.posture == "standing":
             tall = standing_frames(self.pose.t_s.view(), hip, self.lean.view(), self.cfg.measure)
             zero = np.nan_to_num(knee_zero_deg(self.knee.view() + self.knee_zero, tall, self.cfg.measure))
         if np.allclose(zero, self.knee_zero):
@@ -334,6 +348,7 @@ class LiveAnalyzer:
         judged again from the start: setting up can look like a rep until the real ones show
         the range."""
         self._counter = RepCounter(self.scale, self.cfg.reps)
+        self._peak_x = -np.inf  # the rep's furthest point so far, on the old scale, means nothing now
         if len(self.reps) < self.cfg.live.rejudge_reps:
             self.reps = []
         self._resume_i = self.reps[-1].i_end if self.reps else 0
@@ -363,7 +378,7 @@ class LiveAnalyzer:
     # ------------------------------------------------------------------ cues
     def _cues(
         self, t_s: float, seen: bool, toe: np.ndarray, drive: float,
-        lean: float, back: BackGauge,
+        hip_mean: float, lean: float, back: BackGauge,
     ) -> tuple[list[str], list[Fault]]:
         cfg, sc = self.cfg, self.cfg.score
         want: list[str] = []
@@ -398,6 +413,7 @@ class LiveAnalyzer:
         if self._toe_hold.update(t_s, in_rep and bool(wrong_toes)) and not self._toe_hold.fired:
             self._toe_hold.fired = True
             want.append(wrong_toes)
+        want += self._nordic_cues(t_s, in_rep, hip_mean, rep_no, faults)
         if seen:
             self._last_seen_s, self._lost_cued = t_s, False
         elif (np.isfinite(self._last_seen_s) and t_s - self._last_seen_s >= cfg.live.lost_after_s
@@ -405,10 +421,64 @@ class LiveAnalyzer:
             self._lost_cued = True
             want.append(vocab.LOST_CUE)
         sounds = [s for s in want if self._limiter.allow(s, t_s)]
+        if self._break_cue is not None and self._break_cue[0] in sounds:
+            self._break_cue = None
         spoken = [s for s in sounds if not s.startswith("zone_")]
         if spoken:
             self._cue, self._cue_until_s = spoken[-1], t_s + cfg.live.cue_show_s
         return sounds, faults
+
+    def _nordic_cues(
+        self, t_s: float, in_rep: bool, hip_mean: float, rep_no: int | None, faults: list[Fault]
+    ) -> list[str]:
+        """A Nordic's cues: "hips forward" once the hips have flexed past ``nordic.pike_flag_deg``
+        beyond their kneeling-tall angle for ``pike_hold_s`` while lowering, and the break point of
+        each rep as it finishes (analysis/nordic.py on the live knee series), to the nearest 10 deg."""
+        nc = self.cfg.nordic
+        if not (is_nordic(self.family, self.posture) and not view_reason(self.view, nc)):
+            return []
+        want = []
+        if not in_rep:
+            self._hip_tall_deg = float("nan")
+        elif not np.isfinite(self._hip_tall_deg):
+            self._hip_tall_deg = self._kneeling_tall_hip_deg()
+        lowering = in_rep and self._rep_state() == "away" and away_is_eccentric(self.family, self.scale)
+        pike_deg = hip_mean - self._hip_tall_deg
+        if self._pike_hold.update(t_s, lowering and bool(pike_deg > nc.pike_flag_deg)):
+            faults.append(Fault("nordic_pike", rep_no, self._pike_hold.started_s, t_s, pike_deg,
+                                "hips piking: squeeze the glutes, knee to head in a straight line"))
+            if not self._pike_hold.fired:
+                self._pike_hold.fired = True
+                want.append(vocab.fault("nordic_pike").cue)
+        for r in self.reps:
+            if r.turn_s <= self._announced_turn_s:
+                continue
+            self._announced_turn_s = r.turn_s
+            i0 = max(r.i_start - 10, 0)
+            t, knee = self.pose.t_s.view()[i0 : r.i_end + 1], self.knee_drive.view()[i0 : r.i_end + 1]
+            speed = extension_speed_dps(t, knee, nc.speed_window_s)
+            knee_at = break_point(t, knee, speed, r.i_start - i0, r.i_turn - i0, nc)[0]
+            if np.isfinite(knee_at):  # said when the cue limiter next allows, within BREAK_SAY_S
+                self._break_cue = (vocab.break_cue(knee_at), t_s + BREAK_SAY_S)
+        if self._break_cue is not None and t_s > self._break_cue[1]:
+            self._break_cue = None
+        if self._break_cue is not None:
+            want.append(self._break_cue[0])
+        return want
+
+    def _kneeling_tall_hip_deg(self) -> float:
+        """The hips' median over the last ``REST_HIPS_S`` the knee was kneeling tall (within
+        ``nordic.tall_frac`` of the rep scale's rest) before now, as the recorded analysis takes
+        a rep's start; found in hindsight, so the first rep (whose scale is learnt mid-lowering)
+        gets one too."""
+        t, hip = self.pose.t_s.view(), self.hip_mean.view()
+        with np.errstate(invalid="ignore"):
+            x = (self.knee_drive.view() - self.scale.rest) / self.scale.span
+            tall = np.flatnonzero((x <= self.cfg.nordic.tall_frac) & np.isfinite(hip))
+        if tall.size == 0:
+            return float("nan")
+        last = tall[t[tall] >= t[tall[-1]] - REST_HIPS_S]
+        return float(np.median(hip[last]))
 
     # ------------------------------------------------------------------ output
     def _frame(

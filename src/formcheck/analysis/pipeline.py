@@ -23,6 +23,7 @@ from formcheck.analysis.family import (
 )
 from formcheck.analysis.faults import squatting_fault
 from formcheck.analysis.measures import compute_measures
+from formcheck.analysis.nordic import nordic_technique
 from formcheck.analysis.posture import Posture, from_vertical_deg, set_posture
 from formcheck.analysis.reps import (
     SETTLE_FRAC,
@@ -230,7 +231,8 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
                            cfg.back, cfg.measure.min_visibility)
     faults: list[Fault] = back_faults(back_call, reps, t)
 
-    scores = [_score_rep(r, m, f, away_ecc, cfg, faults) for r, f in zip(reps, rep_fams)]
+    nordic, pikes = nordic_technique(m, reps, family, posture.name, cfg.nordic)
+    scores = [_score_rep(r, m, f, away_ecc, cfg, faults + pikes) for r, f in zip(reps, rep_fams)]
     for s in scores:
         faults.extend(f for f in s.faults if f.kind not in BACK_FAULTS)
     faults.sort(key=lambda f: (f.start_s, f.kind))
@@ -255,7 +257,7 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
         back=back_call, zone_defs=cfg.zones,
         rom_signal=rom_signal, damaged_s=pose.damaged_s, damaged_frames=pose.damaged_frames,
         family_alternative=guess.alternative, posture=posture.name, knee_zero_deg=knee_zero,
-        working_leg=working_leg,
+        working_leg=working_leg, nordic=nordic,
     )
     said = verdict(report, cfg.score)
     report.verdict, report.verdict_legs = said.text, said.legs

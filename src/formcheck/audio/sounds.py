@@ -1,4 +1,5 @@
-"""Every cue `formcheck live` can sound, as samples: two tones and five spoken phrases.
+"""Every cue `formcheck live` can sound, as samples: two tones and the spoken phrases of vocab.CUES
+(faults, toes, "step back into view", and a Nordic's break point to the nearest 10 deg).
 
 The tones are synthesised here; the speech is pre-rendered (``tools/make_speech_clips.py`` runs
 espeak-ng) and shipped as WAV files in ``audio/clips``, so users need no speech engine. All

@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from formcheck.types import REASONS, SIDES, Fault, LegZones, RepBack, Report, ToeCall
+from formcheck.config import NordicConfig
+from formcheck.types import REASONS, SIDES, Fault, LegZones, NordicRep, RepBack, Report, ToeCall
 from formcheck.version import __version__
 
 SCHEMA = "formcheck.report/2"  # 2: "back" (the low back's states) replaced "lumbar_baseline_deg"
@@ -44,6 +45,34 @@ def _fault(f: Fault) -> dict[str, Any]:
     return {
         "kind": f.kind, "rep": f.rep, "start_s": _num(f.start_s), "end_s": _num(f.end_s),
         "value_deg": _num(f.value_deg, 1), "message": f.message,
+    }
+
+
+def _nordic_rep(x: NordicRep | None) -> dict[str, Any] | None:
+    """A Nordic rep's pike and break point (analysis/nordic.py); None outside Nordic sets."""
+    if x is None:
+        return None
+    return {
+        "hip_start_deg": _num(x.hip_start_deg, 1), "pike_deg": _num(x.pike_deg, 1), "piked": x.piked,
+        "hip_side": SIDES[x.hip_side] if x.hip_side is not None else "both",
+        "pike_t_s": _num(x.pike_t_s), "pike_reason": x.pike_reason,
+        "break_knee_deg": _num(x.break_knee_deg, 1), "break_t_s": _num(x.break_t_s),
+        "controlled_dps": _num(x.controlled_dps, 1), "fall_dps": _num(x.fall_dps, 1), "break_reason": x.reason,
+    }
+
+
+def _nordic_set(report: Report) -> dict[str, Any] | None:
+    """The set's Nordic summary: the pike threshold, reps flagged, the break points' median."""
+    if not report.nordic:
+        return None
+    breaks = [x.break_knee_deg for x in report.nordic if math.isfinite(x.break_knee_deg)]
+    pikes = [x.pike_deg for x in report.nordic if math.isfinite(x.pike_deg)]
+    return {
+        "pike_flag_deg": NordicConfig().pike_flag_deg,
+        "reps_piked": [x.rep for x in report.nordic if x.piked],
+        "pike_max_deg": _num(max(pikes), 1) if pikes else None,
+        "reps_with_break": [x.rep for x in report.nordic if math.isfinite(x.break_knee_deg)],
+        "break_knee_deg_median": _num(float(np.median(breaks)), 1) if breaks else None,
     }
 
 
@@ -98,6 +127,7 @@ def _back(report: Report) -> dict[str, Any]:
 
 def to_dict(report: Report) -> dict[str, Any]:
     v = report.view
+    nordic = {x.rep: x for x in report.nordic}
     return {
         "schema": SCHEMA,
         "formcheck_version": __version__,
@@ -138,6 +168,7 @@ def to_dict(report: Report) -> dict[str, Any]:
                 "toe_bias": s.toe_bias,
                 "back": _rep_back(report, s.rep.index),
                 "faults": [_fault(f) for f in s.faults],
+                "nordic": _nordic_rep(nordic.get(s.rep.index)),
             }
             for s in report.reps
         ],
@@ -151,6 +182,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             "deg": _feet(report.toe.deg, report.toe.per_foot), "reason": report.toe.reason,
         },
         "back": _back(report),
+        "nordic": _nordic_set(report),
         "faults": [_fault(f) for f in report.faults],
         "warnings": list(report.warnings),
     }

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+import statistics
 
 from formcheck import vocab
 from formcheck.analysis.toe_bias import signed_deg
+from formcheck.config import NordicConfig
 from formcheck.report.abbreviations import spelled_out
 from formcheck.report.ranges import any_range, range_words
-from formcheck.types import SIDES, LegZones, Report
+from formcheck.types import SIDES, LegZones, NordicRep, Report
 
 
 def _f(x: float, fmt: str = "{:.1f}") -> str:
@@ -43,6 +45,55 @@ def _rep_table(report: Report) -> list[str]:
             f"{s.rep.index:>3} {s.rep.start_s:>6.1f} {s.eccentric_s:>6.1f} {s.concentric_s:>6.1f} "
             f"{s.rep.rom_deg:>5.0f} {knee:>13} {zs} {s.toe_bias:>8}  {flags}"
         )
+    return lines
+
+
+def nordic_rep_words(x: NordicRep) -> str:
+    """One Nordic rep's pike and break point in words: "pike 26 deg (flagged, over 15) at 3.9 s;
+    break point at knee 55 deg (3.6 s: 15 -> 136 deg/s)"."""
+    flag = NordicConfig().pike_flag_deg
+    if x.reason.startswith("not judged") and x.reason == x.pike_reason:  # the view judges neither
+        return x.reason
+    if math.isfinite(x.pike_deg):
+        pike = f"pike {x.pike_deg:.0f} deg" + (f" (flagged, over {flag:g}) at {x.pike_t_s:.1f} s" if x.piked else "")
+    else:
+        pike = f"pike not judged: {x.pike_reason}"
+    if math.isfinite(x.break_knee_deg):
+        brk = (f"break point at knee {x.break_knee_deg:.0f} deg ({x.break_t_s:.1f} s: "
+               f"{x.controlled_dps:.0f} -> {x.fall_dps:.0f} deg/s)")
+    else:
+        brk = f"no break point: {x.reason}"
+    return f"{pike}; {brk}"
+
+
+def nordic_set_words(report: Report) -> str:
+    """The set's Nordic line: reps piked among those judged, and the break points' median knee
+    angle (or why there is none)."""
+    judged = [x for x in report.nordic if math.isfinite(x.pike_deg)]
+    if not judged and report.nordic and report.nordic[0].reason.startswith("not judged"):
+        return report.nordic[0].reason
+    n = len(judged)
+    piked = [x.rep for x in judged if x.piked]
+    pike = (f"hips piked in {len(piked)} of {n} reps ({', '.join(map(str, piked))})" if piked
+            else f"no pike in {n} rep{'s' if n != 1 else ''} judged")
+    breaks = [x.break_knee_deg for x in report.nordic if math.isfinite(x.break_knee_deg)]
+    if breaks:
+        brk = (f"break point median knee {statistics.median(breaks):.0f} deg over {len(breaks)} "
+               f"rep{'s' if len(breaks) != 1 else ''} (later, at a straighter knee, is stronger)")
+    else:
+        reasons = [x.reason for x in report.nordic if x.reason]
+        brk = f"no break point ({max(set(reasons), key=reasons.count)})" if reasons else "no break point"
+    return f"{pike}; {brk}"
+
+
+def _nordic_lines(report: Report) -> list[str]:
+    if not report.nordic:
+        return []
+    flag = NordicConfig().pike_flag_deg
+    lines = [f"nordic technique (pike: hip flexion past kneeling tall over the lowering, flagged over "
+             f"{flag:g} deg; break point: the knee angle where the lowering turned into a fall):"]
+    lines.extend(f"  rep {x.rep}: {nordic_rep_words(x)}" for x in report.nordic)
+    lines.append(f"  set: {nordic_set_words(report)}")
     return lines
 
 
@@ -133,6 +184,9 @@ def to_text(report: Report) -> str:
     lines.append("")
     lines.extend(_rep_table(report) if report.reps else ["no reps found"])
     lines.append("")
+    if report.nordic:
+        lines.extend(_nordic_lines(report))
+        lines.append("")
     lines.extend(_zone_table(report))
     toe = _toe_line(report)
     if toe:

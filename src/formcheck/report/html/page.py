@@ -5,10 +5,10 @@ arrays, flagged frames as ``data:`` JPEGs. No script at all, and a Content-Secur
 forbids fetching anything, so the file works (and leaks nothing) without a network.
 
 The page follows the text report's order, verdict first, then the evidence: knee flexion over
-time against the four heads' zones, time per head per rep, toe rotation, the low back, the rep
-table, flagged frames, and how far the camera view lets each number be trusted. Missing values
-stay visibly missing: a NaN breaks a line, it is never drawn as 0, and a section that cannot be
-measured from this view says why instead of showing an empty chart. This module assembles the
+time against the four heads' zones, time per head per rep, toe rotation, the low back, a Nordic's
+hips and break point, the rep table, flagged frames, and how far the camera view lets each number
+be trusted. Missing values stay visibly missing: a NaN breaks a line, it is never drawn as 0, and a
+section that cannot be measured from this view says why instead of showing an empty chart. This module assembles the
 page; each section is drawn by its own module beside it.
 """
 
@@ -22,6 +22,7 @@ from formcheck.analysis.back import BACK_FAULTS
 from formcheck.report.html.back import back_section
 from formcheck.report.html.caveats import coverage_section, view_section, warnings_section
 from formcheck.report.html.markup import esc
+from formcheck.report.html.nordic import nordic_section
 from formcheck.report.html.reps import rep_table_section
 from formcheck.report.html.stills import thumbs_section
 from formcheck.report.html.toes import toe_section
@@ -114,16 +115,20 @@ def flagged_frame_times_s(report: Report) -> list[float]:
     """The moments worth a thumbnail, one per fault, for the caller to grab from the video.
 
     A low-back fault is shown where its value peaks inside its flagged span; a squat pattern at
-    the rep's deepest knee bend. ``to_html`` captions a thumbnail with the faults whose span holds
-    its time, so frames grabbed at these times get their fault's message.
+    the rep's deepest knee bend; a Nordic's pike where the hips flex most. ``to_html`` captions a
+    thumbnail with the faults whose span holds its time, so frames grabbed at these times get their
+    fault's message.
     """
     t = report.measures.t_s
     knee = report.measures.knee_deg.values
+    hip = report.measures.hip_deg.values
     times = []
     for x in report.faults:
         inside = (t >= x.start_s) & (t <= x.end_s)
-        signal = (np.abs(report.back.frames.value_deg) if x.kind in BACK_FAULTS and report.back is not None
-                  and report.back.frames is not None else np.fmax(knee[:, 0], knee[:, 1]))
+        back = report.back.frames if report.back is not None else None
+        signal = (np.abs(back.value_deg) if x.kind in BACK_FAULTS and back is not None
+                  else np.fmax(hip[:, 0], hip[:, 1]) if x.kind == "nordic_pike"
+                  else np.fmax(knee[:, 0], knee[:, 1]))
         if signal.size == t.size and np.isfinite(signal[inside]).any():
             idx = np.flatnonzero(inside & np.isfinite(signal))
             times.append(float(t[idx[np.argmax(signal[idx])]]))
@@ -147,6 +152,7 @@ def to_html(report: Report, thumbnails: dict[float, bytes] | None = None) -> str
         zone_bars_section(report),
         toe_section(report),
         back_section(report),
+        nordic_section(report),
         rep_table_section(report),
         thumbs_section(report, thumbnails),
         view_section(report),
@@ -160,7 +166,7 @@ def to_html(report: Report, thumbnails: dict[float, bytes] | None = None) -> str
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="generator" content="formcheck {esc(__version__)}">'
         f"<title>formcheck: {esc(name)}</title><style>{CSS}</style></head>\n<body><main>\n"
-        + "\n".join(sections)
+        + "\n".join(x for x in sections if x)
         + f"\n<footer>formcheck {esc(__version__)} · a self-contained page: it loads nothing from the "
           "network</footer>\n</main></body></html>\n"
     )
