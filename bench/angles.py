@@ -3,7 +3,7 @@
     python bench/angles.py DIR [DIR ...]              # two folds: fit on even body seeds, score odd,
                                                       # and the other way round; print the tables
     python bench/angles.py DIR ... --print-config     # plus the model fitted on every body, as
-                                                      # config.py source (ANGLE_MODEL, yaw line, errors)
+                                                      # source: angle_model.py (ANGLE_MODEL, errors), config.py (yaw)
     python bench/angles.py DIR --train-only MORE ...  # MORE's sets (other bodies) only ever train
 
 Clips come from tools/synth (render_suite.sh: NAME.mp4, NAME.truth.npz, NAME.json, NAME.pose.npz);

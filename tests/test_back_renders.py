@@ -1,5 +1,5 @@
 """The low back's states on stored poses: rendered backs whose state is known exactly
-(tests/data/renders15, from tools/synth/suite15.py: bodies 33-38, side-on), and the real
+(tests/data/renders15, from tools/synth/suite15.py: bodies 33-35, side-on), and the real
 kettlebell sets' stored poses (tests/data/poses). The recorded analysis and live agree."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ RENDERED = {
     "rdl_neutral_b35_y-90_p5": ("neutral", None),
     "rdl_arched15_b34_y75_p5": ("extended", "lumbar_extension"),
     "rdl_leanback25_b33_y90_p10": ("extended", "lean_back"),
-    "rdl_rounded30_b38_y90_p20": ("flexed", "back_rounded"),
+    "rdl_rounded30_b34_y-90_p15": ("flexed", "back_rounded"),
 }
 
 

@@ -27,7 +27,7 @@ from formcheck.io.landmarks import load_pose
 from formcheck.types import PoseCandidate, PoseSequence
 
 RENDERS = Path(__file__).parent / "data" / "renders"
-ARCHED = "rdl_y90_p0_b5_arched_soft_neutral"
+ARCHED = "../renders15/rdl_arched15_b34_y75_p5"  # 2 reps, the lumbar arched 15 deg (suite15)
 NEUTRAL = "rdl_y90_p0_b4_neutral_soft_neutral"
 ZONE = Zone("semitendinosus", 85.0, 105.0, "")
 
@@ -135,7 +135,7 @@ def _rep_spans(clip: str) -> list[tuple[float, float]]:
 
 
 def test_arched_back_is_cued_in_the_rep_and_a_neutral_back_never() -> None:
-    """Rendered RDLs with a known 20 deg lumbar arch (tools/synth): "ribs down" sounds during an
+    """Rendered RDLs with a known 15 deg lumbar arch (tools/synth): "ribs down" sounds during an
     arched rep and the fault banner shows in every arched rep; none of it on a neutral back."""
     arched, frames = feed(load_pose(RENDERS / f"{ARCHED}.pose.npz"))
     spans = _rep_spans(ARCHED)

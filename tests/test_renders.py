@@ -42,7 +42,20 @@ def test_metrics_file_lists_every_committed_render() -> None:
     assert sorted(METRICS) == clips
 
 
-@pytest.mark.parametrize("clip", sorted(METRICS))
+# A committed render whose expectation the shipped model does not meet: strict, so the day it
+# passes the mark must go.
+KNOWN_MISSES = {
+    "rdl_y90_p0_b5_arched_soft_neutral.mp4": (
+        "issue 15's pelvis-against-rib-cage tilt reads this body's 20-deg lumbar arch as +3 deg past "
+        "its standing back (flag 6.1): a held-out miss, one of the 6 of 24 side-on (README)"
+    ),
+}
+
+
+@pytest.mark.parametrize("clip", [
+    pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[c])) if c in KNOWN_MISSES else c
+    for c in sorted(METRICS)
+])
 def test_render_against_its_truth(clip: str) -> None:
     """One pose run per clip: reps, family, rep starts, knee and toe error, lumbar flags."""
     r, meta, truth = _run(clip)

@@ -26,10 +26,12 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck import skeleton as sk
+from formcheck.analysis.frame_view import BackGauge
 from formcheck.analysis.outline import back_points_px
 from formcheck.config import BackConfig
 from formcheck.geometry import trunk_perpendiculars
 from formcheck.types import (
+    BACK_STATE_CODE,
     EXTENDED,
     FLEXED,
     NEUTRAL,
@@ -77,6 +79,60 @@ def lean_back_deg(hip_xy: np.ndarray, shoulder_xy: np.ndarray, facing: int, yaw_
         img = np.arctan2(axis[:, 0] * facing, -axis[:, 1])  # + = shoulders ahead of the hips
         sag = np.arctan2(np.sin(img), np.cos(img) * np.sin(np.radians(yaw_deg)))
     return -np.degrees(sag)
+
+
+def lean_back_of(xy_px: np.ndarray | None, view: ViewEstimate) -> float:
+    """One frame's lean behind vertical from its (P, 2) landmarks (live), NaN without them."""
+    if xy_px is None:
+        return float("nan")
+    xy = np.asarray(xy_px, np.float64)[None]
+    hip, sho = np.mean(xy[:, list(sk.HIP)], axis=1), np.mean(xy[:, list(sk.SHOULDER)], axis=1)
+    return float(lean_back_deg(hip, sho, view.facing, view.yaw_deg)[0])
+
+
+class LiveBackJudge:
+    """Live, one frame at a time, the low back as the recorded analysis judges a rep: the rep's
+    hinge frames so far by their median (once ``live_min_hinge_s`` of them were seen), its top
+    frames so far by ``lean_back_quantile`` (``min_frames`` of them first), in a hinge set seen
+    from within ``min_yaw_deg`` of side-on, during a rep and ``lockout_hold_s`` after it
+    (``after_lockout``), never between reps. A new rep (``rep_no``) starts afresh."""
+
+    def __init__(self, cfg: BackConfig) -> None:
+        self.cfg = cfg
+        self._rep = -1
+        self._hinge: list[float] = []
+        self._top: list[float] = []
+        self._hinge_from_s = float("nan")
+
+    def update(self, t_s: float, hinge_set: bool, view: ViewEstimate, rep_no: int, rep_state: str,
+               after_lockout: bool, hip_deg: float, lumbar_deg: float, lean_back: float,
+               standing_deg: float) -> BackGauge:
+        cfg = self.cfg
+        if not hinge_set or not (view.yaw_deg >= cfg.min_yaw_deg) or view.facing == 0:
+            return BackGauge(note="not judged")
+        if rep_state == "rest" and not after_lockout:
+            return BackGauge(note="between reps")
+        if rep_no != self._rep:
+            self._rep, self._hinge, self._top, self._hinge_from_s = rep_no, [], [], float("nan")
+        with np.errstate(invalid="ignore"):
+            hinge = not arch_reason(view, standing_deg, cfg) and hip_deg >= cfg.min_hip_deg
+            top = rep_state in ("back", "rest") and hip_deg < cfg.top_max_hip_deg
+        if hinge and np.isfinite(lumbar_deg):
+            self._hinge.append(lumbar_deg)
+            if not np.isfinite(self._hinge_from_s):
+                self._hinge_from_s = t_s
+            seen = len(self._hinge) >= cfg.min_frames and t_s - self._hinge_from_s >= cfg.live_min_hinge_s
+            level = float(np.median(self._hinge)) if seen else 0.0
+            code = 1 if level > cfg.extended_deg else -1 if level < -cfg.flexed_deg else 0
+            name = {v: k for k, v in BACK_STATE_CODE.items()}[code]
+            return BackGauge(name, "arch", lumbar_deg, cfg.extended_deg, cfg.flexed_deg, "")
+        if top and np.isfinite(lean_back):
+            self._top.append(lean_back)
+            enough = len(self._top) >= cfg.min_frames
+            level = float(np.percentile(self._top, cfg.lean_back_quantile)) if enough else 0.0
+            name = EXTENDED if level > cfg.lean_back_deg else NEUTRAL
+            return BackGauge(name, "lean", lean_back, cfg.lean_back_deg, float("nan"), "")
+        return BackGauge(note="in the rep")
 
 
 def stack_measures(
@@ -175,8 +231,8 @@ def set_reason(family: str | None, alternative: str | None, view: ViewEstimate, 
     if not np.isfinite(view.yaw_deg) or view.yaw_deg < cfg.min_yaw_deg:
         off = 90.0 - view.yaw_deg if np.isfinite(view.yaw_deg) else float("nan")
         where = f"{off:.0f} deg off side-on" if np.isfinite(off) else "at an unknown angle"
-        return (f"the camera is {where}; the back's profile shows only within "
-                f"{90.0 - cfg.min_yaw_deg:.0f} deg of side-on")
+        return (f"the camera is {where}; the low back is judged from within "
+                f"{90.0 - cfg.min_yaw_deg:.0f} deg of side-on, where the back's profile shows")
     if view.facing == 0:
         return "which way the lifter faces could not be told, so the back's side is unknown"
     return ""
@@ -253,7 +309,7 @@ def judge_back(
             _median(frames.pelvis_tilt_deg[sl][hinge_ok]), _median(frames.rib_offset_pct[sl][hinge_ok]),
             " and ".join(by), i_first=a, i_last=b,
         ))
-        _mark_frames(frames, a, hinge_ok, top_ok, lum, lean, cfg)
+        _mark_frames(frames, a, hinge_ok, top_ok, lum, lean, cfg, state, by)
     return BackCall(True, "", out, frames, standing_bend_deg, not why_no_arch, why_no_arch)
 
 
@@ -265,7 +321,7 @@ def _median(x: np.ndarray) -> float:
 def _rep_reason(hinge_rep: bool, deep: np.ndarray, top: np.ndarray, trunk_ok: np.ndarray,
                 lumbar: np.ndarray, lean_only: bool, lean: np.ndarray, cfg: BackConfig) -> str:
     if not hinge_rep:
-        return "this rep was not a clear hinge"
+        return "not a clear hinge"
     if deep.sum() < cfg.min_frames:
         return f"the hips never flexed {cfg.min_hip_deg:.0f} deg (no hinge to judge)"
     if trunk_ok[deep].mean() < cfg.min_outline_share:
@@ -300,12 +356,20 @@ def frame_states(
 
 
 def _mark_frames(frames: BackFrames, a: int, hinge_ok: np.ndarray, top_ok: np.ndarray,
-                 lum: np.ndarray, lean: np.ndarray, cfg: BackConfig) -> None:
-    """Per-frame state over one judged rep: the hinge by its lumbar bend, the top by its lean."""
+                 lum: np.ndarray, lean: np.ndarray, cfg: BackConfig, state: str, by: list[str]) -> None:
+    """Per-frame state over one judged rep: the hinge by its lumbar reading, the top by its lean,
+    each past its flag only where the rep itself was called so (a neutral rep's brief dips are
+    not painted as faults: the rep's median or percentile decides, as in the verdict)."""
     sl = slice(a, a + len(hinge_ok))
     code, value = frame_states(lum, lean, hinge_ok, top_ok, cfg)
-    frames.hinge[sl] = hinge_ok & np.isfinite(code)
-    frames.top[sl] = top_ok & ~hinge_ok & np.isfinite(code)
+    hinge_call = 1 if "arch" in by else -1 if state == FLEXED else 0
+    top_call = 1 if "lean back" in by else 0
+    is_hinge = hinge_ok & np.isfinite(code)
+    is_top = top_ok & ~hinge_ok & np.isfinite(code)
+    code[is_hinge & (code != hinge_call)] = 0
+    code[is_top & (code != top_call)] = 0
+    frames.hinge[sl] = is_hinge
+    frames.top[sl] = is_top
     frames.state[sl] = code
     frames.value_deg[sl] = value
 

@@ -18,12 +18,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from formcheck import skeleton as sk
 from formcheck import vocab
 from formcheck.analysis.back import (
-    arch_reason,
-    frame_states,
-    lean_back_deg,
+    LiveBackJudge,
+    lean_back_of,
     neutral_bend_deg,
     stack_measures,
     standing_bend_deg,
@@ -36,7 +34,13 @@ from formcheck.analysis.frame_view import BackGauge, FrameView
 from formcheck.analysis.lift import SegmentLengths, pose_lengths
 from formcheck.analysis.live_pose import Growing, LifterPicker, LiftersPose
 from formcheck.analysis.measures import compute_measures
-from formcheck.analysis.nordic import break_point, extension_speed_dps, is_nordic, view_reason
+from formcheck.analysis.nordic import (
+    break_point,
+    extension_speed_dps,
+    is_nordic,
+    kneeling_tall_hip_deg,
+    view_reason,
+)
 from formcheck.analysis.one_euro import OneEuroFilter
 from formcheck.analysis.pipeline import (
     analyze_pose,
@@ -130,6 +134,7 @@ class LiveAnalyzer:
         self._zone = ZoneWatcher(zones[target], lc.zone_margin_deg, lc.zone_dwell_s) if target else None
         self._squat_hold, self._toe_hold = Hold(lc.fault_hold_s), Hold(lc.toe_hold_s)
         self._back_holds = {k: Hold(lc.fault_hold_s) for k in ("lumbar_extension", "lean_back", "back_rounded")}
+        self._back = LiveBackJudge(cfg.back)
         self._cue, self._cue_until_s = "", -np.inf
         # Nordic: the hips kneeling tall before the rep under way (its pike is counted from there)
         # and the last rep whose break point was said
@@ -160,7 +165,8 @@ class LiveAnalyzer:
         lean = float(self._filters["lean"].update(t_s, raw["lean"])[0])
         arch = float(self._filters["arch"].update(t_s, raw["arch"])[0])
         tilt = float(self._filters["tilt"].update(t_s, raw["tilt"])[0])
-        lean_back = float(self._filters["lean_back"].update(t_s, self._lean_back(lifter))[0])
+        lean_back = float(self._filters["lean_back"].update(t_s, np.array([lean_back_of(
+            lifter.xy_px if lifter is not None else None, self.view)]))[0])
         self.knee.append(knee)
         self.hip.append(hip)
         self.toe.append(toe)
@@ -183,41 +189,11 @@ class LiveAnalyzer:
         elif self._counter is not None:
             self._feed(i)
 
-        back = self._back_gauge(t_s, hip_mean, ext, lean_back)
+        after, state = bool(self.reps) and t_s - self.reps[-1].end_s <= self.cfg.back.lockout_hold_s, self._rep_state()
+        back = self._back.update(t_s, self.family == "hinge", self.view, len(self.reps) + (state != "rest"), state,
+                                 after, hip_mean, ext, lean_back, self.standing_bend_deg)  # as recorded (back.py)
         sounds, faults = self._cues(t_s, lifter is not None, toe, drive, hip_mean, lean, back)
         return self._frame(i, t_s, lifter, knee, toe, back, sounds, faults)
-
-    def _lean_back(self, lifter: PoseCandidate | None) -> np.ndarray:
-        """The trunk's lean behind vertical at this frame (analysis/back.py), NaN without a view."""
-        if lifter is None:
-            return np.array([np.nan])
-        xy = lifter.xy_px.astype(np.float64)[None]
-        hip, sho = np.mean(xy[:, list(sk.HIP)], axis=1), np.mean(xy[:, list(sk.SHOULDER)], axis=1)
-        return lean_back_deg(hip, sho, self.view.facing, self.view.yaw_deg)
-
-    def _back_gauge(self, t_s: float, hip_mean: float, ext: float, lean_back: float) -> BackGauge:
-        """The low back at this frame, judged as the recorded analysis judges a rep's frames: in a
-        hinge set seen from within 45 deg of side-on, in the hinge during a rep and at the top
-        from the turn to lockout (and ``lockout_hold_s`` after it), never between reps."""
-        bc = self.cfg.back
-        v = self.view
-        if self.family != "hinge" or not (v.yaw_deg >= bc.min_yaw_deg) or v.facing == 0:
-            return BackGauge(note="not judged")
-        state = self._rep_state()
-        after = bool(self.reps) and t_s - self.reps[-1].end_s <= bc.lockout_hold_s
-        if state == "rest" and not after:
-            return BackGauge(note="between reps")
-        arch_ok = not arch_reason(v, self.standing_bend_deg, bc)
-        with np.errstate(invalid="ignore"):
-            hinge = arch_ok and hip_mean >= bc.min_hip_deg
-            top = (state == "back" or state == "rest") and hip_mean < bc.top_max_hip_deg
-        code, value = frame_states(np.array([ext]), np.array([lean_back]), np.array([hinge]), np.array([top]), bc)
-        if not np.isfinite(code[0]):
-            return BackGauge(note="in the rep")
-        name = {-1: "flexed", 0: "neutral", 1: "extended"}[int(code[0])]
-        if hinge:
-            return BackGauge(name, "arch", float(value[0]), bc.extended_deg, bc.flexed_deg, "")
-        return BackGauge(name, "lean", float(value[0]), bc.lean_back_deg, float("nan"), "")
 
     def _fill_gaps_behind(self) -> None:
         """A value back after a short gap: the gap's samples in the history are interpolated, as
@@ -441,7 +417,9 @@ class LiveAnalyzer:
         if not in_rep:
             self._hip_tall_deg = float("nan")
         elif not np.isfinite(self._hip_tall_deg):
-            self._hip_tall_deg = self._kneeling_tall_hip_deg()
+            self._hip_tall_deg = kneeling_tall_hip_deg(
+                self.pose.t_s.view(), self.hip_mean.view(), self.knee_drive.view(), self.scale,
+                self.cfg.nordic.tall_frac, REST_HIPS_S)
         lowering = in_rep and self._rep_state() == "away" and away_is_eccentric(self.family, self.scale)
         pike_deg = hip_mean - self._hip_tall_deg
         if self._pike_hold.update(t_s, lowering and bool(pike_deg > nc.pike_flag_deg)):
@@ -465,20 +443,6 @@ class LiveAnalyzer:
         if self._break_cue is not None:
             want.append(self._break_cue[0])
         return want
-
-    def _kneeling_tall_hip_deg(self) -> float:
-        """The hips' median over the last ``REST_HIPS_S`` the knee was kneeling tall (within
-        ``nordic.tall_frac`` of the rep scale's rest) before now, as the recorded analysis takes
-        a rep's start; found in hindsight, so the first rep (whose scale is learnt mid-lowering)
-        gets one too."""
-        t, hip = self.pose.t_s.view(), self.hip_mean.view()
-        with np.errstate(invalid="ignore"):
-            x = (self.knee_drive.view() - self.scale.rest) / self.scale.span
-            tall = np.flatnonzero((x <= self.cfg.nordic.tall_frac) & np.isfinite(hip))
-        if tall.size == 0:
-            return float("nan")
-        last = tall[t[tall] >= t[tall[-1]] - REST_HIPS_S]
-        return float(np.median(hip[last]))
 
     # ------------------------------------------------------------------ output
     def _frame(

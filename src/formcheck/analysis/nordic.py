@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from formcheck.analysis.reps import RepScale
 from formcheck.analysis.smoothing import mean_present
 from formcheck.config import NordicConfig
 from formcheck.types import Channel, Fault, Measures, NordicRep, Rep, ViewEstimate
@@ -271,3 +272,20 @@ def nordic_technique(
         return [], []
     nordic = nordic_reps(m.t_s, m.knee_deg, m.hip_deg, reps, m.view, cfg)
     return nordic, pike_faults(nordic, reps, m.t_s, m.hip_deg, cfg)
+
+
+def kneeling_tall_hip_deg(
+    t_s: np.ndarray, hip_deg: np.ndarray, knee_deg: np.ndarray, scale: RepScale, tall_frac: float,
+    rest_s: float,
+) -> float:
+    """Live: the hips' median over the last ``rest_s`` the knee was kneeling tall (within
+    ``tall_frac`` of the rep scale's rest) before now, as the recorded analysis takes a rep's
+    start; found in hindsight, so the first rep (whose scale is learnt mid-lowering) gets one too."""
+    t, hip = np.asarray(t_s, float), np.asarray(hip_deg, float)
+    with np.errstate(invalid="ignore"):
+        x = (np.asarray(knee_deg, float) - scale.rest) / scale.span
+        tall = np.flatnonzero((x <= tall_frac) & np.isfinite(hip))
+    if tall.size == 0:
+        return float("nan")
+    last = tall[t[tall] >= t[tall[-1]] - rest_s]
+    return float(np.median(hip[last]))

@@ -46,6 +46,10 @@ def back_section(report: Report, cfg: BackConfig | None = None) -> str:
     return section("lumbar", title, "".join(parts))
 
 
+def _hinge_words(cfg: BackConfig) -> str:
+    return "the pelvis against the rib cage" if cfg.hinge_measure == "tilt" else "the lumbar outline's bend"
+
+
 def _measure_words(cfg: BackConfig) -> str:
     if cfg.hinge_measure == "tilt":
         return "In the hinge the pelvis's back line is read against the rib cage's (the stack below)."
@@ -68,7 +72,7 @@ def _judged_chart(report: Report, call: BackCall, cfg: BackConfig) -> str:
                     "past neutral (°), + extension"))
     lines = [(0.0, "neutral", "#9aa2ab", ""),
              (cfg.extended_deg, f"arched {cfg.extended_deg:+.0f}°", FLAG_COLOUR, "5 4"),
-             (-cfg.flexed_deg, f"rounded {-cfg.flexed_deg:+.0f}°", FLAG_COLOUR, "5 4"),
+             (-cfg.flexed_deg, f"round {-cfg.flexed_deg:+.0f}°", FLAG_COLOUR, "5 4"),
              (cfg.lean_back_deg, f"lean {cfg.lean_back_deg:+.0f}°", "#e07a1f", "2 3")]
     last_label_y = -1e9
     for y_val, label, colour, dash in sorted(lines, key=lambda x: -x[0]):  # top to bottom
@@ -92,7 +96,8 @@ def _judged_chart(report: Report, call: BackCall, cfg: BackConfig) -> str:
     out.append("</svg>")
     legend = (f'<div class="legend"><span>{swatch(STATE_COLOUR[0])}neutral</span>'
               f"<span>{swatch(FLAG_COLOUR)}extended or rounded</span>"
-              "<span>hinge frames: lumbar bend past neutral; top frames: lean behind vertical</span></div>")
+              f"<span>hinge frames: {_hinge_words(cfg)} past the standing back; top frames: the trunk's lean "
+              "behind vertical</span></div>")
     return legend + f'<div class="chart">{"".join(out)}</div>'
 
 
