@@ -354,7 +354,7 @@ class BackCall:
     reason: str
     reps: list[RepBack] = field(default_factory=list)
     frames: BackFrames | None = None
-    standing_bend_deg: float = float("nan")  # the lifter's own standing outline bend (the reference)
+    standing_deg: float = float("nan")  # the lifter's own standing outline bend (the reference)
     arch_judged: bool = False  # arching and rounding judged (the camera close enough to side-on)
     arch_reason: str = ""  # why not, when the lean-back alone was judged
 

@@ -179,7 +179,7 @@ def judge_windows(t_s: np.ndarray, reps: list[Rep], hold_s: float) -> list[tuple
     return out
 
 
-def standing_bend_deg(values: np.ndarray, standing: np.ndarray, min_frames: int = 5) -> float:
+def standing_value_deg(values: np.ndarray, standing: np.ndarray, min_frames: int = 5) -> float:
     """The lifter's own standing value of an outline measure: the median over ``standing`` frames,
     NaN with fewer than ``min_frames`` of them seen. Clothing, glutes and build shift the outline
     by tens of degrees between lifters; a neutral back is measured from this."""
@@ -216,7 +216,7 @@ def back_frames(
     frames.pelvis_tilt_deg, frames.rib_offset_pct = stack_measures(pose, view.facing)
     frames.lean_back_deg = lean_back_deg(hip, sho, view.facing, view.yaw_deg)
     series = frames.pelvis_tilt_deg if cfg.hinge_measure == "tilt" else np.asarray(arch_deg, float)
-    base = standing_bend_deg(series, standing)
+    base = standing_value_deg(series, standing)
     ref = base if cfg.hinge_reference == "standing" else 0.0
     frames.lumbar_deg = series - ref - neutral_bend_deg(hip_deg, cfg)
     return frames, base
@@ -253,12 +253,12 @@ def _trunk_in_frame(pose: PoseSequence, min_visibility: float) -> np.ndarray:
     return np.all(vis & inside, axis=1) & head
 
 
-def arch_reason(view: ViewEstimate, standing_bend_deg: float, cfg: BackConfig) -> str:
+def arch_reason(view: ViewEstimate, standing_deg: float, cfg: BackConfig) -> str:
     """Why arching and rounding cannot be judged in this set ("" when they can)."""
     if view.yaw_deg < cfg.arch_min_yaw_deg:
         return (f"arching and rounding are read from the back's profile, within "
                 f"{90.0 - cfg.arch_min_yaw_deg:.0f} deg of side-on (this camera: {90.0 - view.yaw_deg:.0f} deg)")
-    if not np.isfinite(standing_bend_deg) and cfg.hinge_reference == "standing":
+    if not np.isfinite(standing_deg) and cfg.hinge_reference == "standing":
         return ("the lifter was not seen standing still before the first rep, so their own neutral "
                 "back is unknown (start the clip standing tall for a second)")
     return ""
@@ -266,15 +266,15 @@ def arch_reason(view: ViewEstimate, standing_bend_deg: float, cfg: BackConfig) -
 
 def judge_back(
     pose: PoseSequence, frames: BackFrames, hip_deg: np.ndarray, reps: list[Rep],
-    rep_is_hinge: list[bool], set_why_not: str, view: ViewEstimate, standing_bend_deg: float,
+    rep_is_hinge: list[bool], set_why_not: str, view: ViewEstimate, standing_deg: float,
     cfg: BackConfig, min_visibility: float,
 ) -> BackCall:
     """Each rep's back state (see the module docstring); fills ``frames.hinge/top/state/value``."""
     if set_why_not:
-        return BackCall(False, set_why_not, [], frames, standing_bend_deg)
+        return BackCall(False, set_why_not, [], frames, standing_deg)
     if not reps:
-        return BackCall(False, "no reps were found to judge", [], frames, standing_bend_deg)
-    why_no_arch = arch_reason(view, standing_bend_deg, cfg)
+        return BackCall(False, "no reps were found to judge", [], frames, standing_deg)
+    why_no_arch = arch_reason(view, standing_deg, cfg)
     if why_no_arch:
         frames.lumbar_deg = np.full(len(frames.t_s), np.nan)
     t = frames.t_s
@@ -310,7 +310,7 @@ def judge_back(
             " and ".join(by), i_first=a, i_last=b,
         ))
         _mark_frames(frames, a, hinge_ok, top_ok, lum, lean, cfg, state, by)
-    return BackCall(True, "", out, frames, standing_bend_deg, not why_no_arch, why_no_arch)
+    return BackCall(True, "", out, frames, standing_deg, not why_no_arch, why_no_arch)
 
 
 def _median(x: np.ndarray) -> float:
@@ -450,8 +450,9 @@ def back_sentences(call: BackCall | None) -> list[str]:
     if neutral:
         every = len(neutral) == len(call.reps)
         what = "Low back neutral (ribs stacked over the pelvis)" if call.arch_judged else "No lean-back at lockout"
-        out.append(f"{what} in "
-                   f"{'all ' + str(len(neutral)) + ' reps' if every and len(neutral) > 1 else _rep_list(neutral)}.")
+        n = len(neutral)
+        every_word = "both reps" if n == 2 else f"all {n} reps"
+        out.append(f"{what} in {every_word if every and n > 1 else _rep_list(neutral)}.")
     if unjudged:
         reasons = sorted({r.reason for r in unjudged})
         out.append(f"Low back not judged in {_rep_list(unjudged)}: {'; '.join(reasons)}.")

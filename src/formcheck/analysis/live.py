@@ -24,7 +24,7 @@ from formcheck.analysis.back import (
     lean_back_of,
     neutral_bend_deg,
     stack_measures,
-    standing_bend_deg,
+    standing_value_deg,
     walk_in,
 )
 from formcheck.analysis.cues import CueLimiter, Hold, ZoneWatcher
@@ -125,7 +125,7 @@ class LiveAnalyzer:
         self.family_locked = exercise is not None
         self.knee_side: int | None = None
         self.scale = RepScale(np.nan, np.nan)
-        self.standing_bend_deg = float("nan")  # the lifter's standing back outline (back.py)
+        self.standing_deg = float("nan")  # the lifter's standing back outline (back.py)
         self.reps: list[Rep] = []  # finished reps; never taken back
         self._counter: RepCounter | None = None
         self._resume_i = 0  # the counter was started from this frame
@@ -180,7 +180,7 @@ class LiveAnalyzer:
         self.knee_drive.append(drive)
         self._fill_gaps_behind()
         hinge_value = tilt if self.cfg.back.hinge_measure == "tilt" else arch
-        ext = hinge_value - self.standing_bend_deg - float(neutral_bend_deg(np.array(hip_mean), self.cfg.back))
+        ext = hinge_value - self.standing_deg - float(neutral_bend_deg(np.array(hip_mean), self.cfg.back))
         self.lumbar_ext.append(ext)
 
         if t_s >= self._next_refresh_s:
@@ -191,7 +191,7 @@ class LiveAnalyzer:
 
         after, state = bool(self.reps) and t_s - self.reps[-1].end_s <= self.cfg.back.lockout_hold_s, self._rep_state()
         back = self._back.update(t_s, self.family == "hinge", self.view, len(self.reps) + (state != "rest"), state,
-                                 after, hip_mean, ext, lean_back, self.standing_bend_deg)  # as recorded (back.py)
+                                 after, hip_mean, ext, lean_back, self.standing_deg)  # as recorded (back.py)
         sounds, faults = self._cues(t_s, lifter is not None, toe, drive, hip_mean, lean, back)
         return self._frame(i, t_s, lifter, knee, toe, back, sounds, faults)
 
@@ -295,7 +295,7 @@ class LiveAnalyzer:
         first = self.reps[0].start_s if self.reps else np.inf
         bc = self.cfg.back
         series = self.pelvis_tilt.view() if bc.hinge_measure == "tilt" else self.arch.view()
-        self.standing_bend_deg = standing_bend_deg(
+        self.standing_deg = standing_value_deg(
             series, walk_in(self.pose.t_s.view(), at_rest, first, bc.min_standing_s))
 
     def _refresh_knee_zero(self) -> None:

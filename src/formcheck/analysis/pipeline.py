@@ -224,10 +224,10 @@ def analyze_pose(pose: PoseSequence, cfg: Config | None = None, exercise: str | 
     # the low back: stacking per frame, a state per rep of a clear hinge (analysis/back.py)
     first_rep_s = reps[0].start_s if reps else float(t[-1]) + 1.0
     standing = walk_in(t, at_rest, first_rep_s, cfg.back.min_standing_s)
-    back, standing_bend = back_frames(pose, m.arch_deg.values, hip_mean, standing, view, cfg.back)
+    back, standing_ref = back_frames(pose, m.arch_deg.values, hip_mean, standing, view, cfg.back)
     rep_hinge = [f.family == "hinge" and f.alternative is None for f in rep_fams]
     back_call = judge_back(pose, back, hip_mean, reps, rep_hinge,
-                           set_reason(family, guess.alternative, view, cfg.back), view, standing_bend,
+                           set_reason(family, guess.alternative, view, cfg.back), view, standing_ref,
                            cfg.back, cfg.measure.min_visibility)
     faults: list[Fault] = back_faults(back_call, reps, t)
 
