@@ -36,8 +36,7 @@ from formcheck.analysis.smoothing import mean_present
 from formcheck.config import BackConfig, Config
 from formcheck.io.landmarks import load_pose
 
-TRAIN_BODIES = {31, 32, 33, 34}
-FIT_SLOPE = True  # the rest of suite15 (35-38) is held out
+TRAIN_BODIES = {31, 32, 33, 34}  # the rest of suite15 (35-38) is held out
 STATE_MIN_DEG = 15.0  # a rendered rep is arched / leaning back / rounded from this much
 
 
@@ -146,19 +145,18 @@ MAX_FALSE = 0.02  # the issue's ceiling on neutral reps flagged
 MARGIN_DEG = 3.0
 
 
-def _threshold(neg: np.ndarray, pos: np.ndarray, lo: float, hi: float) -> float:
-    """The cut between values that must stay under it (``neg``) and over it (``pos``): the lowest
-    cut that flags at most MAX_FALSE of ``neg`` (with MARGIN_DEG to spare): recall is bought only
-    where it costs no false flags on the training reps. ``pos`` and the range only bound it."""
+def _threshold(neg: np.ndarray, lo: float, hi: float) -> float:
+    """The lowest cut that flags at most MAX_FALSE of ``neg``, the values that must stay under it
+    (with MARGIN_DEG to spare): recall is bought only where it costs no false flags on the
+    training reps; clipped to [lo, hi]."""
     neg = neg[np.isfinite(neg)]
     if not neg.size:
         return float("nan")
     cut = float(np.quantile(neg, 1.0 - MAX_FALSE, method="higher")) + MARGIN_DEG
-    _ = pos
     return float(round(min(max(cut, lo), hi), 2))
 
 
-def fit(reps: list[RepData], base: BackConfig) -> BackConfig:
+def fit(reps: list[RepData], base: BackConfig, fit_slope: bool = True) -> BackConfig:
     """The neutral drift and the three thresholds from these reps: arching and rounding from the
     side-on ones (the back's profile), the lean-back from every judged one."""
     lean_reps = reps
@@ -168,21 +166,15 @@ def fit(reps: list[RepData], base: BackConfig) -> BackConfig:
     hip = np.concatenate([d.hip for d in neutral])
     arch = np.concatenate([d.arch_raw for d in neutral])
     # the drift: a line through the neutral reps' (hip, reading), or its median alone (--no-slope)
-    slope, offset = np.polyfit(hip, arch, 1) if FIT_SLOPE else (0.0, float(np.median(arch)))
+    slope, offset = np.polyfit(hip, arch, 1) if fit_slope else (0.0, float(np.median(arch)))
     bc = replace(base, neutral_slope=round(float(slope), 3), neutral_offset_deg=round(float(offset), 2))
-    vals = {id(d): rep_values(d, bc) for d in reps}
-    arch_of = lambda ds: np.array([vals[id(d)][0] for d in ds])  # noqa: E731
-    lean_of = lambda ds: np.array([vals[id(d)][1] for d in ds])  # noqa: E731
-    not_arch = [d for d in reps if d.truth_kind != "arch"]
-    arched = [d for d in reps if d.truth_kind == "arch"]
-    not_round = [d for d in reps if d.truth != "flexed"]
-    rounded = [d for d in reps if d.truth == "flexed"]
-    vals.update({id(d): rep_values(d, bc) for d in lean_reps})
-    not_lean = [d for d in lean_reps if d.truth_kind != "lean back"]
-    lean = [d for d in lean_reps if d.truth_kind == "lean back"]
-    ext = _threshold(arch_of([d for d in not_arch if d.truth != "flexed"]), arch_of(arched), 0.0, 30.0)
-    flex = _threshold(-arch_of([d for d in not_round if d.truth_kind != "arch"]), -arch_of(rounded), 0.0, 40.0)
-    lb = _threshold(lean_of(not_lean), lean_of(lean), 0.0, 30.0)
+    # each threshold only from the reps that must stay under it: the hinge's from the side-on reps
+    # whose hinge is neutral (neutral and lean-back sets), the lockout's from every rep not leaning
+    calm = np.array([rep_values(d, bc)[0] for d in reps if d.truth_kind in ("", "lean back")])
+    upright = np.array([rep_values(d, bc)[1] for d in lean_reps if d.truth_kind != "lean back"])
+    ext = _threshold(calm, 0.0, 30.0)
+    flex = _threshold(-calm, 0.0, 40.0)
+    lb = _threshold(upright, 0.0, 30.0)
     return replace(bc, extended_deg=ext, flexed_deg=flex, lean_back_deg=lb)
 
 
@@ -223,7 +215,6 @@ def score(reps: list[RepData], bc: BackConfig | None, title: str) -> None:
 
 
 def footage(directory: Path, cache: Path, cfg: Config) -> None:
-    expect = json.loads((directory / "expect.json").read_text()) if (directory / "expect.json").is_file() else {}
     print("\n## Real footage")
     for mp4 in sorted(directory.glob("*.mp4")):
         pose_path = cache / (mp4.stem + ".pose.npz")
@@ -242,7 +233,6 @@ def footage(directory: Path, cache: Path, cfg: Config) -> None:
                else f" [{rb.reason}]")
             for rb in b.reps)
         print(head + states)
-    _ = expect
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -261,8 +251,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reference", choices=("standing", "none"), default="standing")
     ap.add_argument("--lean-q", type=float, default=None, help="lean-back percentile over the top frames")
     a = ap.parse_args(argv)
-    global FIT_SLOPE
-    FIT_SLOPE = not a.no_slope
     cfg = Config()
     if a.lean_q is not None:
         cfg = replace(cfg, back=replace(cfg.back, lean_back_quantile=a.lean_q))
@@ -284,8 +272,8 @@ def main(argv: list[str] | None = None) -> int:
         in_a = [(d.body in TRAIN_BODIES) or (d.body < 31 and d.body % 2 == 0) for d in reps]
         train = [d for d, a in zip(reps, in_a) if a]
         test = [d for d, a in zip(reps, in_a) if not a]
-        bc_a = fit(train, cfg.back)
-        bc_b = fit(test, cfg.back)
+        bc_a = fit(train, cfg.back, not a.no_slope)
+        bc_b = fit(test, cfg.back, not a.no_slope)
         if a.flexed is not None:
             bc_a, bc_b = replace(bc_a, flexed_deg=a.flexed), replace(bc_b, flexed_deg=a.flexed)
         for label, bc in (("A (bodies 31-34 + even neutral bodies)", bc_a), ("B (the others)", bc_b)):

@@ -297,13 +297,14 @@ class RepScore:
 EXTENDED, NEUTRAL, FLEXED = "extended", "neutral", "flexed"
 NOT_JUDGED = "not judged"
 BACK_STATE_CODE = {FLEXED: -1, NEUTRAL: 0, EXTENDED: 1}
+BACK_STATE_OF_CODE = {code: state for state, code in BACK_STATE_CODE.items()}
 
 
 @dataclass
 class BackFrames:
     """(n,) per frame; NaN where not measured. ``judged`` frames are inside a judged rep's window
-    and in its hinge (``hinge``) or at its top (``top``); ``state`` is STATE_CODE there, NaN
-    elsewhere; ``value_deg`` is what judged it (the lumbar bend in the hinge, the lean-back at
+    and in its hinge (``hinge``) or at its top (``top``); ``state`` is BACK_STATE_CODE there, NaN
+    elsewhere; ``value_deg`` is what judged it (``lumbar_deg`` in the hinge, the lean-back at
     the top; + = extension)."""
 
     t_s: np.ndarray
@@ -327,8 +328,9 @@ class BackFrames:
 
 @dataclass(frozen=True)
 class RepBack:
-    """One rep's back. ``arch_deg`` is the median lumbar bend past neutral over its hinge frames,
-    ``lean_back_deg`` the upper quartile of the trunk's lean behind vertical over its top frames
+    """One rep's back. ``arch_deg`` is the median of ``BackFrames.lumbar_deg`` (the hinge measure
+    past the lifter's standing value and the neutral drift) over its hinge frames,
+    ``lean_back_deg`` the ``lean_back_quantile`` of the trunk's lean behind vertical over its top frames
     (NaN where not measured); ``extended_by`` names what made it extended ("arch", "lean back",
     or both joined by " and "); ``reason`` says why a rep was not judged."""
 
@@ -354,7 +356,7 @@ class BackCall:
     reason: str
     reps: list[RepBack] = field(default_factory=list)
     frames: BackFrames | None = None
-    standing_deg: float = float("nan")  # the lifter's own standing outline bend (the reference)
+    standing_deg: float = float("nan")  # the hinge measure's standing value (the lifter's reference)
     arch_judged: bool = False  # arching and rounding judged (the camera close enough to side-on)
     arch_reason: str = ""  # why not, when the lean-back alone was judged
 

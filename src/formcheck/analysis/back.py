@@ -31,7 +31,7 @@ from formcheck.analysis.outline import back_points_px
 from formcheck.config import BackConfig
 from formcheck.geometry import trunk_perpendiculars
 from formcheck.types import (
-    BACK_STATE_CODE,
+    BACK_STATE_OF_CODE,
     EXTENDED,
     FLEXED,
     NEUTRAL,
@@ -124,7 +124,7 @@ class LiveBackJudge:
             seen = len(self._hinge) >= cfg.min_frames and t_s - self._hinge_from_s >= cfg.live_min_hinge_s
             level = float(np.median(self._hinge)) if seen else 0.0
             code = 1 if level > cfg.extended_deg else -1 if level < -cfg.flexed_deg else 0
-            name = {v: k for k, v in BACK_STATE_CODE.items()}[code]
+            name = BACK_STATE_OF_CODE[code]
             return BackGauge(name, "arch", lumbar_deg, cfg.extended_deg, cfg.flexed_deg, "")
         if top and np.isfinite(lean_back):
             self._top.append(lean_back)
@@ -339,7 +339,7 @@ def _rep_reason(hinge_rep: bool, deep: np.ndarray, top: np.ndarray, trunk_ok: np
 def frame_states(
     lumbar_deg: np.ndarray, lean_back: np.ndarray, hinge: np.ndarray, top: np.ndarray, cfg: BackConfig,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per frame (state code, value judged): hinge frames by their lumbar bend (+1 above
+    """Per frame (state code, value judged): hinge frames by their ``lumbar_deg`` (+1 above
     ``extended_deg``, -1 below ``-flexed_deg``), top frames by their lean behind vertical (+1 above
     ``lean_back_deg``); NaN elsewhere or where the value is missing. The recorded analysis marks
     a judged rep's frames with it, and live judges each frame with it."""

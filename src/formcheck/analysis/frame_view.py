@@ -13,7 +13,7 @@ import numpy as np
 from formcheck.analysis.zones import zone_of
 from formcheck.config import ZONES, BackConfig, Zone
 from formcheck.skeleton import N_LANDMARKS
-from formcheck.types import BACK_STATE_CODE, BackCall, Fault, PoseSequence, Report
+from formcheck.types import BACK_STATE_OF_CODE, BackCall, Fault, PoseSequence, Report
 from formcheck.vocab import PHASE_WORDS
 
 
@@ -108,7 +108,7 @@ def back_gauge(call: BackCall | None, i: int, cfg: BackConfig, in_rep: bool) -> 
     if not 0 <= i < len(f.state) or not np.isfinite(f.state[i]):
         return BackGauge(note="in the rep" if in_rep else "between reps")
     code = int(f.state[i])
-    state = {v: k for k, v in BACK_STATE_CODE.items()}[code]
+    state = BACK_STATE_OF_CODE[code]
     if f.hinge[i]:
         return BackGauge(state, "arch", float(f.value_deg[i]), cfg.extended_deg, cfg.flexed_deg, "")
     return BackGauge(state, "lean", float(f.value_deg[i]), cfg.lean_back_deg, float("nan"), "")
