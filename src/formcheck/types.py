@@ -425,3 +425,42 @@ class Report:
     working_leg: int | None = None  # the one leg that works while the other stands still (0 left)
     verdict_legs: tuple[int, ...] = ()  # the legs the verdict speaks for (analysis/verdict.py)
     nordic: list[NordicRep] = field(default_factory=list)  # per rep, for a Nordic set only (analysis/nordic.py)
+
+
+@dataclass(frozen=True)
+class SetSummary:
+    """One analysed set as a batch recorded it (formcheck.batch.store): what the coach's dashboard
+    draws. Zone seconds are summed over the reps and over the legs the verdict speaks for (both
+    legs where it names none), so ``zone_s[h] / measured_s`` is the head's share of rep time."""
+
+    key: str  # the job's key (content hash, formcheck version, options)
+    name: str  # the video's file name
+    lifter: str  # "" when not given
+    date: str  # the session's day, "YYYY-MM-DD"; "" when unknown
+    family: str | None  # "hinge" | "squat" | "knee_flexion"; None: not recognised
+    n_reps: int
+    duration_s: float
+    zone_s: dict[str, float]  # head -> seconds of rep time in its zone
+    measured_s: float  # rep time the knee was measured (the shares' denominator)
+    faults: dict[str, int]  # fault kind -> how many (config's fault kinds, e.g. "lumbar_extension")
+    toe_bias: str  # "in" | "neutral" | "out" | "unknown"
+    back: str  # the set's low back: "extended", "neutral", "flexed", "mixed" or "not judged"
+    verdict: str
+    page: str  # the set's HTML page, relative to the dashboard
+
+    def share(self, head: str) -> float:
+        """``head``'s share of the measured rep time; NaN when none was measured."""
+        return self.zone_s.get(head, 0.0) / self.measured_s if self.measured_s > 0 else float("nan")
+
+
+@dataclass(frozen=True)
+class SetFailure:
+    """A video a batch could not analyse, with the exit code and message ``formcheck analyze``
+    would have given (formcheck.errors)."""
+
+    key: str
+    name: str
+    lifter: str
+    date: str
+    exit_code: int
+    message: str

@@ -1,0 +1,2 @@
+"""formcheck batch: many sets analysed once each, into one SQLite table, one page per set and a
+coach's dashboard (formcheck.batch.run)."""
