@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from formcheck.version import __version__
 
 if TYPE_CHECKING:
+    from formcheck.batching.run import BatchResult
     from formcheck.types import Report
 
 
@@ -17,4 +18,11 @@ def analyze(*args, **kwargs) -> Report:  # noqa: ANN002, ANN003 - re-exported, d
     return _analyze(*args, **kwargs)
 
 
-__all__ = ["analyze", "__version__"]
+def batch(*args, **kwargs) -> BatchResult:  # noqa: ANN002, ANN003 - re-exported, documented in formcheck.batching.run
+    """Analyse many sets into one folder; see :func:`formcheck.batching.run.batch`."""
+    from formcheck.batching.run import batch as _batch
+
+    return _batch(*args, **kwargs)
+
+
+__all__ = ["analyze", "batch", "__version__"]

@@ -282,6 +282,96 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
 
 
 @main.command()
+@click.argument("inputs", nargs=-1, type=click.Path(readable=False))
+@click.option("--out", "out_dir", required=True, metavar="DIR",
+              help="The batch's folder: results database, each set's JSON and page, the dashboard (index.html).")
+@exercise_option
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default="0: sized to the machine",
+              help="Worker processes of the local pool.")
+@click.option("--engine", type=click.Choice(("pool", "ray")), default="pool", show_default=True,
+              help="pool: worker processes on this machine; ray: Ray tasks on a Ray cluster (formcheck[ray]).")
+@click.option("--address", metavar="ADDR", help="With --engine ray: the cluster (default $RAY_ADDRESS, else a "
+              "local Ray started for the batch).")
+@click.option("--send-videos", is_flag=True, help="With --engine ray: send each video's bytes to its task "
+              "(for workers that cannot see the folder).")
+@click.option("--retry-failed", is_flag=True, help="Analyse again the sets an earlier run could not.")
+@click.option("--csv", "csv_out", metavar="FILE", help="Also write one row per set as CSV ('-' for stdout); "
+              "with no INPUTS, just export DIR's results.")
+@model_option
+@quiet_option
+def batch(
+    inputs: tuple[str, ...], out_dir: str, exercise: str | None, workers: int, engine: str, address: str | None,
+    send_videos: bool, retry_failed: bool, csv_out: str | None, config: Config, quiet: bool,
+) -> None:
+    """Analyse many sets into one folder: INPUTS are videos, folders (a sub-folder per lifter),
+    globs, or CSV files listing videos (columns path, lifter, date, exercise, notes). Each set
+    is analysed once: a rerun skips what is done and redoes what changed, and picks up where a
+    stopped batch left off."""
+    from formcheck.batching.run import batch as run_batch
+    from formcheck.batching.run import export_csv
+    from formcheck.errors import SetsFailed
+
+    if not inputs and not csv_out:
+        raise click.UsageError("give the videos or folders to analyse (or --csv FILE to export DIR's results)")
+    model = config.pose.model_path
+    result = None
+    if inputs:
+        with _BatchBar(not quiet) as bar:
+            result = run_batch(inputs, out_dir, engine=engine, workers=workers, address=address,
+                               send_videos=send_videos, exercise=exercise, model=model, retry_failed=retry_failed,
+                               progress=bar, say=_say(quiet))
+    if csv_out:
+        from formcheck.outputs import write_text
+
+        write_text(export_csv(out_dir), csv_out, click.echo)
+    if result is None:
+        return
+    _say(quiet)(result.summary())
+    if result.interrupted:
+        left = result.inputs - result.skipped - len(result.analysed) - len(result.failed) - len(result.duplicates)
+        raise Interrupted(
+            f"interrupted: {len(result.analysed)} set(s) analysed and {len(result.failed)} failed in this run, "
+            f"{left} left; everything finished is recorded in {result.database}: run the same command to go on"
+        )
+    if result.failures:
+        raise SetsFailed(
+            f"{result.failures} of {result.inputs} set(s) could not be analysed: their messages are in the "
+            f"dashboard ({result.dashboard}) and the errors table of {result.database}"
+        )
+
+
+class _BatchBar:
+    """A progress bar over a batch's sets on stderr: sets done of those to run, failures, ETA."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar = None
+        self.done = 0
+        self.stream = _stderr_copy() if enabled else sys.stderr
+
+    def __call__(self, state: object) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=max(state.total, 1), label="sets", file=self.stream, show_pos=True, show_eta=True,
+                item_show_func=lambda s: None if s is None else f"{s.failed} failed, last: {s.last}",
+            )
+            self.bar.__enter__()
+        self.bar.update(state.done - self.done, current_item=state if state.done else None)
+        self.done = state.done
+
+    def __enter__(self) -> _BatchBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+        if self.stream is not sys.stderr:
+            self.stream.close()
+
+
+@main.command()
 @click.argument("video", type=click.Path(readable=False))
 @click.option("--output", "-o", required=True, metavar="FILE.pose.npz", help="Where to save the pose.")
 @model_option

@@ -343,6 +343,20 @@ class BackConfig:
 
 
 @dataclass(frozen=True)
+class BatchConfig:
+    """``formcheck batch``: what it picks up from folders and how many sets it runs at once."""
+
+    # Worker processes of the local pool; 0 = sized to the machine (batch/engines.py: pool_size).
+    # Each poses with PoseConfig.workers landmarker threads, as a single `analyze` does.
+    workers: int = 0
+    video_suffixes: tuple[str, ...] = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm")
+    db_name: str = "formcheck.db"  # in the output folder
+    dashboard_name: str = "index.html"
+    sets_folder: str = "sets"  # each set's JSON and page
+    in_flight_per_worker: int = 2  # jobs handed to each worker (Ray: each CPU) ahead of its results
+
+
+@dataclass(frozen=True)
 class Config:
     pose: PoseConfig = field(default_factory=PoseConfig)
     track: TrackConfig = field(default_factory=TrackConfig)
@@ -354,6 +368,7 @@ class Config:
     zones: tuple[Zone, ...] = ZONES
     live: LiveConfig = field(default_factory=LiveConfig)
     nordic: NordicConfig = field(default_factory=NordicConfig)
+    batch: BatchConfig = field(default_factory=BatchConfig)
 
 
 EXERCISE_FAMILIES = ("hinge", "squat", "knee_flexion")

@@ -69,3 +69,10 @@ class InvalidOption(FormcheckError):
     """A setting is out of range or names something that does not exist."""
 
     exit_code = 2
+
+
+class SetsFailed(FormcheckError):
+    """A batch ran to its end, but some sets could not be analysed (each recorded with its own
+    exit code and message)."""
+
+    exit_code = 9

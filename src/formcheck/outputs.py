@@ -293,6 +293,11 @@ def write_pose(pose: PoseSequence, dest: str | Path) -> None:
     _replace(str(dest), lambda path: save_pose(pose, path))
 
 
+def write_text(text: str, dest: str, out: Say = write_stdout) -> None:
+    """``text`` to the file ``dest``, written whole, or to ``out`` for "-"."""
+    _write_text(text, dest, out)
+
+
 def _write_text(text: str, dest: str, out: Say, written: list[str] | None = None) -> None:
     """``text`` to the file ``dest`` (ending in a newline), or to ``out`` for "-"; the file's
     name appended to ``written`` once it is there."""

@@ -429,7 +429,7 @@ class Report:
 
 @dataclass(frozen=True)
 class SetSummary:
-    """One analysed set as a batch recorded it (formcheck.batch.store): what the coach's dashboard
+    """One analysed set as a batch recorded it (formcheck.batching.store): what the coach's dashboard
     draws. Zone seconds are summed over the reps and over the legs the verdict speaks for (both
     legs where it names none), so ``zone_s[h] / measured_s`` is the head's share of rep time."""
 

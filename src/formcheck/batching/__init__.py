@@ -1,2 +1,2 @@
 """formcheck batch: many sets analysed once each, into one SQLite table, one page per set and a
-coach's dashboard (formcheck.batch.run)."""
+coach's dashboard (formcheck.batching.run.batch, re-exported as formcheck.batch)."""
