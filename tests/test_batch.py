@@ -55,7 +55,7 @@ def rows(db: Path, table: str) -> list[tuple]:
     """A table's rows without the columns that time a run, sorted."""
     con = sqlite3.connect(db)
     try:
-        cur = con.execute(f"select * from {table}")  # noqa: S608 - test helper, fixed names
+        cur = con.execute(f"select * from {table}")
         names = [d[0] for d in cur.description]
         keep = [i for i, n in enumerate(names) if n not in TIMINGS]
         return sorted(tuple(r[i] for i in keep) for r in cur.fetchall())
@@ -66,7 +66,7 @@ def rows(db: Path, table: str) -> list[tuple]:
 def count(db: Path, table: str, where: str = "1") -> int:
     con = sqlite3.connect(db)
     try:
-        return con.execute(f"select count(*) from {table} where {where}").fetchone()[0]  # noqa: S608
+        return con.execute(f"select count(*) from {table} where {where}").fetchone()[0]
     finally:
         con.close()
 
@@ -273,7 +273,7 @@ def test_a_worker_that_dies_costs_only_its_own_set(tmp_path: Path) -> None:
     make_sets(tmp_path / "in", 4)
     killed: list[int] = []
 
-    def kill_once(state) -> None:  # noqa: ANN001
+    def kill_once(state) -> None:
         if state.done == 1 and not killed:
             (pid,) = _pool_workers(os.getpid())  # busy with the second set already
             os.kill(pid, signal.SIGKILL)
@@ -338,3 +338,19 @@ def test_ctrl_c_stops_cleanly_and_says_how_far_it_got(tmp_path: Path) -> None:
     assert "Traceback" not in err and "interrupted:" in err and "run the same command to go on" in err
     n = count(out / "formcheck.db", "sets")
     assert f"{n} set(s) analysed" in err and (out / "index.html").is_file()
+
+
+@pytest.mark.browser
+def test_the_batch_dashboard_draws_in_chromium_and_links_every_set(tmp_path: Path) -> None:
+    import re
+
+    from browser import browse
+
+    make_sets(tmp_path / "in", 4, broken=1)
+    out = tmp_path / "out"
+    formcheck.batch([tmp_path / "in" / "*"], out, workers=2)
+    b = browse(out / "index.html", tmp_path)
+    assert b.console == [] and b.page_requests == []
+    assert b.png.std() > 10 and "broken_0.mp4" in b.dom
+    links = set(re.findall(r'href="(sets/[^"]+\.html)"', b.dom))
+    assert len(links) == 4 and all((out / link).is_file() for link in links)

@@ -346,7 +346,7 @@ class BackConfig:
 class BatchConfig:
     """``formcheck batch``: what it picks up from folders and how many sets it runs at once."""
 
-    # Worker processes of the local pool; 0 = sized to the machine (batch/engines.py: pool_size).
+    # Worker processes of the local pool; 0 = one per core (batching/engines.py: pool_size).
     # Each poses with PoseConfig.workers landmarker threads, as a single `analyze` does.
     workers: int = 0
     video_suffixes: tuple[str, ...] = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm")

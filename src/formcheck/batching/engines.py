@@ -16,7 +16,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Protocol
@@ -27,7 +26,6 @@ from formcheck.config import Config
 from formcheck.errors import InvalidOption
 
 ENGINES = ("pool", "ray")
-POSE_THREADS = 2  # landmarker threads per pool worker: what a single `analyze` uses on 2+ cores
 
 
 class Engine(Protocol):
@@ -37,11 +35,13 @@ class Engine(Protocol):
 
 
 def pool_size(workers: int = 0) -> int:
-    """Worker processes for the local pool: ``workers``, or one per two cores (each poses with
-    two landmarker threads; on 2 cores one such worker and two were measured, bench/batch.py)."""
+    """Worker processes for the local pool: ``workers``, or one per core. Each poses with the two
+    landmarker threads a single `analyze` uses; on 2 cores two such workers ran 8 clips 1.31x as
+    fast as one (bench/batch.py): one worker leaves a core idle while it decodes, analyses and
+    draws each set's page."""
     if workers > 0:
         return workers
-    return max(1, (os.cpu_count() or 1) // POSE_THREADS)
+    return max(1, os.cpu_count() or 1)
 
 
 def died(job: Job, how: str, seconds: float = 0.0) -> JobResult:
@@ -171,7 +171,8 @@ class RayEngine:
         started = not ray.is_initialized()
         if started:
             try:
-                ray.init(address=self.address, include_dashboard=False, log_to_driver=False,
+                # "local": a new Ray of our own, never a stale one /tmp/ray/ray_current_cluster names
+                ray.init(address=self.address or "local", include_dashboard=False, log_to_driver=False,
                          logging_level="error", configure_logging=False)
             except Exception as exc:
                 where = f"the Ray cluster at {self.address}" if self.address else "a local Ray"
@@ -215,7 +216,3 @@ def make_engine(engine: str, *, workers: int = 0, address: str | None = None, se
         return RayEngine(address, send_bytes, cfg, cfg.batch.in_flight_per_worker)
     raise InvalidOption(f"unknown engine {engine!r} (one of: {', '.join(ENGINES)})")
 
-
-def with_pose_threads(config: Config, threads: int) -> Config:
-    """``config`` with each worker posing with ``threads`` landmarker threads (0: per core, up to 2)."""
-    return replace(config, pose=replace(config.pose, workers=threads))

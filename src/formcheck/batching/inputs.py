@@ -19,7 +19,6 @@ from pathlib import Path
 
 from formcheck.config import EXERCISE_ALIASES, EXERCISE_FAMILIES, BatchConfig
 from formcheck.errors import InputNotFound, InvalidOption
-from formcheck.io.landmarks import is_pose_file
 
 CSV_PATH_COLUMNS = ("path", "video", "file")  # the first one present names the video
 CSV_COLUMNS = ("lifter", "date", "exercise", "notes")
@@ -144,7 +143,3 @@ def _dated(item: SetInput) -> SetInput:
 def _with_date(item: SetInput, date: str, source: str) -> SetInput:
     return SetInput(item.path, item.lifter, date, source, item.exercise, item.notes)
 
-
-def is_pose_input(item: SetInput) -> bool:
-    """A saved .pose.npz rather than a video (analysed without the model; its page has no stills)."""
-    return is_pose_file(item.path)

@@ -50,6 +50,8 @@ nav.lifters{display:flex;flex-wrap:wrap;gap:4px 14px;margin:.4em 0 0;font-size:.
 .mk{display:inline-block;width:1.1em;text-align:center;margin-right:4px}
 .sw.miss{background:repeating-linear-gradient(45deg,#fff 0 3px,#b7bdc4 3px 5px);border:1px dashed #5b6570}
 td.l,th.l{text-align:left}
+tr.set td{border-bottom:0;padding-bottom:0}
+tr.set-verdict td{text-align:left;color:var(--muted);font-size:.88rem;white-space:normal;padding-top:2px}
 svg a:hover>*{stroke:#1d232a;stroke-width:3}
 .chart.wide{direction:rtl}
 .chart svg{direction:ltr}
@@ -391,10 +393,11 @@ def _set_table(sessions: list[_Session]) -> str:
                 f'<tr class="set"><td>{esc(s.label)}</td><td class="l">{_link(st.page, st.name)}</td>'
                 f'<td class="l">{esc(vocab.family_name(st.family))}</td><td>{st.n_reps}</td>'
                 f"<td>{num(st.measured_s)}</td>"
-                f'<td class="flags">{f"""<span class="flag">{esc(faults)}</span>""" if faults else "none"}</td>'
-                f'<td class="text">{esc(st.verdict)}</td></tr>')
+                f'<td class="flags">{f"""<span class="flag">{esc(faults)}</span>""" if faults else "none"}</td></tr>'
+                # the verdict is a paragraph: the row's full width below it, not a squeezed column
+                f'<tr class="set-verdict"><td colspan="6" class="text">{esc(st.verdict)}</td></tr>')
     head = ('<thead><tr><th>date</th><th class="l">set</th><th class="l">exercise</th><th>reps</th>'
-            '<th>measured<br>s</th><th class="flags">faults</th><th class="text">verdict</th></tr></thead>')
+            '<th>measured<br>s</th><th class="flags">faults</th></tr></thead>')
     return f'<div class="scroll"><table>{head}<tbody>{"".join(rows)}</tbody></table></div>'
 
 
