@@ -85,7 +85,7 @@ def test_the_annotated_video_is_h264(annotated: Path) -> None:
 
 def test_a_browser_plays_the_annotated_video(annotated: Path, tmp_path: Path) -> None:
     """Headless Chromium loads it to the end (readyState 4) at the input's size and duration."""
-    from test_html_report import chromium
+    from browser import chromium
 
     shutil.copyfile(annotated, tmp_path / "v.mp4")
     (tmp_path / "t.html").write_text(
