@@ -8,14 +8,19 @@
 Every measure runs in a fresh process, timed from the outside (start-up and model load included)
 and its peak RSS read with wait4:
 
+* simple: the simplest loop a user would write (decode, ``detect_for_video`` with num_poses=1 and
+  no masks, one thread), the issue-17 yardstick ``analyze`` must not be slower than;
 * bare: a bare MediaPipe loop over the same frames, same model and options (VIDEO mode,
   ``detect_for_video``, num_poses, confidences, segmentation masks), decoding with OpenCV: the
   floor ``formcheck analyze`` is measured against;
-* plain: formcheck's analysis with a single landmarker, as the bare loop has (analysis overhead);
-* analyze: ``formcheck analyze CLIP --json FILE -q`` (two landmarkers in two threads);
+* plain: formcheck's analysis with a single landmarker posing every frame, as the bare loop does;
+* every: ``analyze`` as it was before issue 17, posing every frame (PoseConfig.pose_hz None);
+* analyze: ``formcheck analyze CLIP --json FILE -q`` (two landmarkers in two threads, posing at
+  PoseConfig.pose_hz);
 * live: ``formcheck live --source CLIP --headless --mute`` (the clip at its real pace, frames
   dropped when processing falls behind): processed fps and capture-to-overlay latency;
-* help: ``formcheck --help`` start-up, beside ``python -c pass``.
+* help: ``formcheck --help`` start-up, beside ``python -c pass``;
+* frame: where the time goes per frame, each step timed alone in one process.
 
 Runs of different measures are interleaved (bare, analyze, bare, analyze, ...) so drift in the
 machine's speed hits both. Footage: FORMCHECK_FOOTAGE or ../shared/footage.
@@ -32,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,6 +86,81 @@ def _bare(path: str) -> dict:
     return {"frames": frames}
 
 
+def _simple(path: str) -> dict:
+    """The simplest loop a user would write: decode, ``detect_for_video`` with num_poses=1 and no
+    masks, one thread, formcheck's bundled model."""
+    import cv2
+    import mediapipe as mp
+    from mediapipe.tasks.python import BaseOptions
+    from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions, RunningMode
+
+    from formcheck.config import Config
+    from formcheck.pose.mediapipe_pose import resolve_model
+
+    options = PoseLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=str(resolve_model(Config().pose))),
+        running_mode=RunningMode.VIDEO, num_poses=1, output_segmentation_masks=False,
+    )
+    cap = cv2.VideoCapture(path)
+    fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
+    frames = 0
+    with PoseLandmarker.create_from_options(options) as landmarker:
+        while True:
+            ok, frame = cap.read()
+            if not ok:
+                break
+            rgb = mp.Image(image_format=mp.ImageFormat.SRGB, data=cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+            landmarker.detect_for_video(rgb, int(frames * 1000 / fps))
+            frames += 1
+    return {"frames": frames}
+
+
+def _frame_costs(path: str) -> dict:
+    """Where the time goes per frame, in this process, one thread: each step timed alone over
+    the clip's frames (ms per frame); the analysis once over the whole pose (ms per frame)."""
+    from formcheck.analysis.pipeline import analyze_pose
+    from formcheck.api import pose_video
+    from formcheck.config import Config
+    from formcheck.io.video import open_video, pose_input
+    from formcheck.pose.backend import open_poser
+
+    cfg = Config()
+    out: dict[str, float] = {}
+    with open_video(path) as video:
+        t0 = time.perf_counter()
+        frames = [f for _, f in video]
+        out["decode and convert (read)"] = (time.perf_counter() - t0) / len(frames)
+    with open_video(path) as video:
+        t0 = time.perf_counter()
+        n = 0
+        while video.pass_frame() is not None:
+            n += 1
+        out["decode only (passed over)"] = (time.perf_counter() - t0) / max(1, n)
+    frames = frames[:: max(1, len(frames) // 60)][:60]  # 60 frames across the clip
+    t0 = time.perf_counter()
+    inputs = [pose_input(f, cfg.pose.max_side_px) for f in frames]
+    out["to RGB (pose_input)"] = (time.perf_counter() - t0) / len(frames)
+    size = frames[0].shape[1::-1]
+    mc = cfg.pose.mediapipe
+    for label, pc in (("pose, 2 people looked for, masks (analyze)", cfg.pose),
+                      ("pose, 2 people, no masks", replace(cfg.pose, mediapipe=replace(mc, segmentation=False))),
+                      ("pose, 1 person (tracked), no masks", replace(cfg.pose, mediapipe=replace(
+                          mc, num_poses=1, segmentation=False)))):
+        with open_poser(pc) as poser:
+            for k in range(3):  # warm up
+                poser.detect(k / 100.0, inputs[k], size)
+            t0 = time.perf_counter()
+            for k, rgb in enumerate(inputs):
+                poser.detect(1.0 + k / 10.0, rgb, size)
+            out[label] = (time.perf_counter() - t0) / len(inputs)
+    del frames, inputs
+    pose = pose_video(path, cfg).pose
+    t0 = time.perf_counter()
+    analyze_pose(pose, cfg)
+    out["analysis (whole pose, per frame)"] = (time.perf_counter() - t0) / len(pose)
+    return {k: v * 1000.0 for k, v in out.items()}
+
+
 def _live(path: str) -> dict:
     from formcheck.live import LiveOptions, run_live
 
@@ -97,18 +178,29 @@ def _live(path: str) -> dict:
 def _plain(path: str) -> dict:
     """formcheck's analysis with one landmarker (config workers=1): the overhead of everything
     formcheck does around the model, on the bare loop's footing."""
-    from dataclasses import replace
-
     from formcheck.api import analyze
     from formcheck.config import Config
 
     cfg = Config()
-    report = analyze(path, config=replace(cfg, pose=replace(cfg.pose, workers=1)))
+    report = analyze(path, config=replace(cfg, pose=replace(cfg.pose, workers=1, pose_hz=None)))
+    return {"frames": report.n_frames}
+
+
+def _every(path: str) -> dict:
+    """``formcheck analyze --json`` as it was before issue 17: every frame posed (two landmarkers)."""
+    from formcheck.api import analyze
+    from formcheck.config import Config
+    from formcheck.report.json_report import to_json
+
+    cfg = Config()
+    report = analyze(path, config=replace(cfg, pose=replace(cfg.pose, pose_hz=None)))
+    to_json(report)
     return {"frames": report.n_frames}
 
 
 def child(kind: str, path: str) -> None:
-    out = {"bare": _bare, "plain": _plain, "live": _live}[kind](path)
+    out = {"bare": _bare, "plain": _plain, "live": _live, "simple": _simple, "frame": _frame_costs,
+           "every": _every}[kind](path)
     print(json.dumps(out))
 
 
@@ -148,24 +240,42 @@ def med(values: list[float]) -> float:
 
 def section_analyze(clips: list[Path], runs: int, tmp: Path) -> None:
     print("\n## analyze vs a bare pose loop (same frames, model, options; start-up included)\n")
-    print("| clip | size | video s | bare s | plain s | plain/bare | analyze s | analyze/bare "
-          "| analyze fps | real-time factor | bare RSS MB | analyze RSS MB |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("simple: the simplest loop a user would write (decode + detect_for_video, num_poses=1, no "
+          "masks, one thread); bare: the same loop with formcheck's options (2 people, masks); plain: "
+          "formcheck with one landmarker and every frame posed; every frame: analyze as before issue 17 (two "
+          "landmarkers, every frame posed); analyze: `formcheck analyze --json`.\n")
+    print("| clip | size | video s | simple s | bare s | plain s | every frame s | every frame x real time "
+          "| analyze s | analyze/simple | analyze/bare | analyze/every frame | analyze fps "
+          "| real-time factor | simple RSS MB | analyze RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for clip in clips:
         n, dur, size = video_facts(clip)
-        got: dict[str, list[dict]] = {"bare": [], "plain": [], "analyze": []}
-        for _ in range(runs):  # interleaved, so drift in the machine's speed hits all three
+        got: dict[str, list[dict]] = {"simple": [], "bare": [], "plain": [], "every": [], "analyze": []}
+        for _ in range(runs):  # interleaved, so drift in the machine's speed hits all four
+            got["simple"].append(measure([sys.executable, __file__, "--child", "simple", str(clip)]))
             got["bare"].append(measure([sys.executable, __file__, "--child", "bare", str(clip)]))
             got["plain"].append(measure([sys.executable, __file__, "--child", "plain", str(clip)]))
+            got["every"].append(measure([sys.executable, __file__, "--child", "every", str(clip)]))
             got["analyze"].append(measure([sys.executable, "-m", "formcheck", "analyze", str(clip),
                                            "--json", str(tmp / "r.json"), "-q"]))
         wall = {k: [g["wall_s"] for g in v] for k, v in got.items()}
-        ratio = {k: med([a / b for a, b in zip(wall[k], wall["bare"])]) for k in ("plain", "analyze")}
-        wb, wp, wa = med(wall["bare"]), med(wall["plain"]), med(wall["analyze"])
-        print(f"| {clip.name} | {size} | {dur:.1f} | {wb:.2f} | {wp:.2f} | {ratio['plain']:.2f} "
-              f"| {wa:.2f} | {ratio['analyze']:.2f} | {n / wa:.1f} | {dur / wa:.2f} "
-              f"| {med([g['rss_mb'] for g in got['bare']]):.0f} "
+        ratio = {k: med([a / b for a, b in zip(wall["analyze"], wall[k])]) for k in ("simple", "bare", "every")}
+        ws, wb, wp, we, wa = (med(wall[k]) for k in ("simple", "bare", "plain", "every", "analyze"))
+        print(f"| {clip.name} | {size} | {dur:.1f} | {ws:.2f} | {wb:.2f} | {wp:.2f} | {we:.2f} | {dur / we:.2f} "
+              f"| {wa:.2f} | {ratio['simple']:.2f} | {ratio['bare']:.2f} | {ratio['every']:.2f} "
+              f"| {n / wa:.1f} | {dur / wa:.2f} "
+              f"| {med([g['rss_mb'] for g in got['simple']]):.0f} "
               f"| {med([g['rss_mb'] for g in got['analyze']]):.0f} |", flush=True)
+
+
+def section_frame(clips: list[Path]) -> None:
+    print("\n## where the time goes per frame (ms, one thread, each step alone)\n")
+    rows = {clip.name: measure([sys.executable, __file__, "--child", "frame", str(clip)]) for clip in clips}
+    steps = [k for k in next(iter(rows.values())) if k not in ("wall_s", "rss_mb")]
+    print("| step | " + " | ".join(rows) + " |")
+    print("|---|" + "---|" * len(rows))
+    for step in steps:
+        print(f"| {step} | " + " | ".join(f"{rows[c][step]:.1f}" for c in rows) + " |", flush=True)
 
 
 def section_live(clips: list[Path], runs: int) -> None:
@@ -242,7 +352,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--long", type=float, default=0, metavar="MINUTES",
                     help="also compare peak memory on a video this long with a 1-minute one")
-    ap.add_argument("--only", choices=("analyze", "live", "help", "long"))
+    ap.add_argument("--only", choices=("analyze", "frame", "live", "help", "long"))
     ap.add_argument("--clips", nargs="*", help="clip names in the footage folder")
     args = ap.parse_args()
     if not (FOOTAGE / "expect.json").is_file():
@@ -255,6 +365,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if args.only in (None, "analyze"):
             section_analyze([FOOTAGE / c for c in (args.clips or CLIPS)], args.runs, Path(tmp))
+        if args.only in (None, "frame"):
+            section_frame([FOOTAGE / c for c in (args.clips or CLIPS)])
         if args.only in (None, "live"):
             section_live([FOOTAGE / c for c in (args.clips or LIVE_CLIPS)], args.runs)
         if args.only in (None, "help"):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from formcheck.analysis.frame_fill import fill_frames
 from formcheck.analysis.pipeline import analyze_pose
 from formcheck.analysis.tracking import build_sequence
 from formcheck.config import Config
@@ -51,6 +52,8 @@ def _tracked(found: Detections, width_px: int, height_px: int, cfg: Config, sour
         found.t_s, found.candidates, width_px, height_px, cfg.track, cfg.pose.outline_levels, source,
         found.layout, found.damaged,
     )
+    if found.frame_t_s is not None:  # posed at pose_hz: the frames between, interpolated
+        pose = fill_frames(pose, found.frame_t_s)
     if found.interrupted:
         pose.notes.append(f"stopped by the user after {len(pose)} frames")
     return pose

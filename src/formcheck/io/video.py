@@ -331,19 +331,18 @@ class VideoFile(_FrameSource):
         """Pass over the next ``n`` frames without converting them to images (still decoded, as
         the next frame needs, but about a quarter cheaper than reading at 1080p). Timestamps go
         on exactly as if they had been read. Returns how many were skipped (fewer at the end)."""
-        done = 0
-        while done < n and self._pending:
+        return next((k for k in range(n) if self.pass_frame() is None), n)
+
+    def pass_frame(self) -> float | None:
+        """The next frame's time, passing over its image (``skip`` one frame); None at the end."""
+        if self._pending:
             raw_s, _, fails = self._pending.popleft()
-            self._stamp(raw_s, fails)
-            done += 1
-        while done < n:
-            grabbed, fails = self._past_damage(self._grab)
-            if grabbed is None:
-                break
-            self._last_raw_s = _get(self._cap, cv2.CAP_PROP_POS_MSEC) / 1000.0
-            self._stamp(self._last_raw_s, fails)
-            done += 1
-        return done
+            return self._stamp(raw_s, fails)
+        grabbed, fails = self._past_damage(self._grab)
+        if grabbed is None:
+            return None
+        self._last_raw_s = _get(self._cap, cv2.CAP_PROP_POS_MSEC) / 1000.0
+        return self._stamp(self._last_raw_s, fails)
 
     def _timestamp(self, raw_s: float) -> float:
         """Container time made strictly increasing (see module docstring)."""

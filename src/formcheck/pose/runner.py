@@ -14,10 +14,16 @@ poses to the end (as slow as one landmarker, never different). tests/test_parall
 equality on footage, including a clip with two people in some frames. Both decoders read past
 damaged frames alike (io/video.py), so frame indices agree; the damage is kept from the decoder
 that decoded to the end.
+
+A recorded set is posed at ``PoseConfig.pose_hz``: every ``stride``-th frame of the file (counted
+from its first, so both threads pose the same frames) and its last; the frames between are
+decoded for their timestamps only, and analysis/frame_fill.py gives them the lifter's pose by
+interpolation. ``Detections.frame_t_s`` holds every decoded frame's time.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import os
 import threading
@@ -53,6 +59,8 @@ class Detections:
     interrupted: bool = False  # Ctrl-C: the frames up to there are kept
     joined_at: int = -1  # the last frame the first thread's result was kept for; -1: one thread
     damaged: list[DamagedSpan] = field(default_factory=list)  # frames that did not decode
+    # every decoded frame's time when only some were posed (pose_hz); None: t_s, all were posed
+    frame_t_s: np.ndarray | None = None
 
 
 def workers_for(cfg: PoseConfig) -> int:
@@ -61,6 +69,24 @@ def workers_for(cfg: PoseConfig) -> int:
     if not can_split(cfg):
         return 1
     return max(1, min(2, cfg.workers or os.cpu_count() or 1))
+
+
+def pose_stride(cfg: PoseConfig, fps: float) -> int:
+    """Posed frames are this many frames apart: the most that keeps ``cfg.pose_hz`` (a 10% margin,
+    so 29.97 fps counts as 30), 1 when pose_hz is None or the frame rate unknown."""
+    if not cfg.pose_hz or not math.isfinite(fps) or fps <= 0:
+        return 1
+    return max(1, int(fps / cfg.pose_hz + 0.1))
+
+
+class _Schedule:
+    """Which frames of a file are posed: every ``stride``-th from the first, and the last."""
+
+    def __init__(self, stride: int, n_frames: int) -> None:
+        self.stride, self.last = max(1, stride), n_frames - 1
+
+    def __call__(self, i: int) -> bool:
+        return i % self.stride == 0 or i == self.last
 
 
 def detect_video(
@@ -76,14 +102,18 @@ def detect_video(
         info = video.info
         n = info.n_frames_nominal
         fps = info.fps_nominal if math.isfinite(info.fps_nominal) else FALLBACK_FPS
+        stride = pose_stride(cfg, fps)
+        posed = _Schedule(stride, n)
         lead = max(1, round(LEAD_S * fps))
-        cut = math.ceil((n + lead) / (2.0 - SKIP_COST))
-        if workers_for(cfg) < 2 or n - cut < MIN_FRAMES_PER_HALF or cut - lead < MIN_FRAMES_PER_HALF:
-            found = detect_frames(video, (info.width_px, info.height_px), cfg, progress, n)
+        skip = SKIP_COST * stride / (1.0 + SKIP_COST * (stride - 1))  # posing 1 in stride frames
+        cut = math.ceil((n + lead) / (2.0 - skip))
+        halves_too_short = min(n - cut, cut - lead) < MIN_FRAMES_PER_HALF * stride
+        if workers_for(cfg) < 2 or halves_too_short:
+            found = _one_thread(video, cfg, posed, progress)
         else:
-            second = _SecondHalf(path, cfg, cut - lead, transform)
+            second = _SecondHalf(path, cfg, cut - lead, transform, posed)
             try:
-                found = _first_half(video, cfg, second, progress)
+                found = _first_half(video, cfg, second, posed, progress)
             finally:
                 second.stop()
         found.info = info
@@ -97,7 +127,8 @@ def _damage_kept(found: Detections, first: list[DamagedSpan], second: list[Damag
     """The damage before the frames kept. Joined, the second decoder's: it decoded the whole file
     (skipping is decoding, io/video.py) and finds the same damage as the first, which stopped at
     the join, perhaps inside a span."""
-    return [d for d in (second if found.joined_at >= 0 else first) if d.i_next < len(found.t_s)]
+    n = len(found.t_s if found.frame_t_s is None else found.frame_t_s)
+    return [d for d in (second if found.joined_at >= 0 else first) if d.i_next < n]
 
 
 def detect_frames(
@@ -130,6 +161,70 @@ def _posed(
         yield t_s, poser.detect(t_s, pose_input(frame, cfg.max_side_px), size_wh)
 
 
+def _posed_file(
+    video, poser: Poser, cfg: PoseConfig, posed: _Schedule, first: int = 0,  # noqa: ANN001 - VideoFile
+) -> Iterator[tuple[int, float, list[PoseCandidate] | None]]:
+    """(frame index, t_s, people found) for each frame of ``video`` from frame ``first`` on; the
+    people only for the frames ``posed`` picks (the others are passed over: None)."""
+    from formcheck.io.video import pose_input
+
+    size_wh = (video.info.width_px, video.info.height_px)
+    i = first
+    while True:
+        if posed(i):
+            item = next(video, None)
+            if item is None:
+                return
+            t_s, frame = item
+            yield i, t_s, poser.detect(t_s, pose_input(frame, cfg.max_side_px), size_wh)
+        else:
+            t_s = video.pass_frame()
+            if t_s is None:
+                return
+            yield i, t_s, None
+        i += 1
+
+
+class _Posing:
+    """What a thread has posed: every frame's time, and the people in the posed frames."""
+
+    def __init__(self, cfg: PoseConfig) -> None:
+        self.frame_t: list[float] = []
+        self.t_list: list[float] = []  # posed frames only
+        self.at: list[int] = []  # their frame indices
+        self.cands = PackedCandidates(cfg.outline_levels)
+
+    def add(self, i: int, t_s: float, found: list[PoseCandidate] | None) -> None:
+        self.frame_t.append(t_s)
+        if found is not None:
+            self.cands.append(found)
+            self.t_list.append(t_s)
+            self.at.append(i)
+
+    def detections(self, layout: KeypointLayout, interrupted: bool = False) -> Detections:
+        t = np.asarray(self.t_list, dtype=np.float64)
+        all_t = np.asarray(self.frame_t, dtype=np.float64)
+        return Detections(None, t, self.cands, layout, interrupted=interrupted,
+                          frame_t_s=None if len(all_t) == len(t) else all_t)
+
+
+def _one_thread(video, cfg: PoseConfig, posed: _Schedule,  # noqa: ANN001 - VideoFile
+                progress: Progress | None) -> Detections:
+    """Pose the frames ``posed`` picks with one landmarker, in this thread."""
+    done = _Posing(cfg)
+    interrupted = False
+    with open_poser(cfg) as poser:
+        try:
+            with closing(_posed_file(video, poser, cfg, posed)) as frames:
+                for i, t_s, found in frames:
+                    done.add(i, t_s, found)
+                    if progress:
+                        progress(i + 1, video.info.n_frames_nominal)
+        except KeyboardInterrupt:
+            interrupted = True
+    return done.detections(poser.layout, interrupted)
+
+
 def _same(a: list[PoseCandidate], b: list[PoseCandidate]) -> bool:
     return len(a) == len(b) and all(
         np.array_equal(x.xy_px, y.xy_px) and np.array_equal(x.visibility, y.visibility)
@@ -139,25 +234,23 @@ def _same(a: list[PoseCandidate], b: list[PoseCandidate]) -> bool:
     )
 
 
-def _first_half(video, cfg: PoseConfig, second: _SecondHalf,  # noqa: ANN001 - VideoFile
+def _first_half(video, cfg: PoseConfig, second: _SecondHalf, posed: _Schedule,  # noqa: ANN001 - VideoFile
                 progress: Progress | None) -> Detections:
     """Pose from the start until a frame the second thread posed the same way, one that leaves
     no state behind (Poser.independent_after); join the second thread's frames after it."""
     info = video.info
-    t_list: list[float] = []
-    cands = PackedCandidates(cfg.outline_levels)
+    done = _Posing(cfg)
     joined_at = -1
     interrupted = False
     with open_poser(cfg) as poser:
         layout = poser.layout
         try:
-            with closing(_posed(video, poser, cfg, (info.width_px, info.height_px))) as posed:
-                for i, (t_s, found) in enumerate(posed):
-                    t_list.append(t_s)
-                    cands.append(found)
+            with closing(_posed_file(video, poser, cfg, posed)) as frames:
+                for i, t_s, found in frames:
+                    done.add(i, t_s, found)
                     if progress:
                         progress(i + 1 + second.done_after(i), info.n_frames_nominal)
-                    if i >= second.start and poser.independent_after(found):
+                    if found is not None and i >= second.start and poser.independent_after(found):
                         theirs = second.wait_for(i)
                         if theirs is not None and _same(found, theirs):
                             joined_at = i
@@ -167,27 +260,31 @@ def _first_half(video, cfg: PoseConfig, second: _SecondHalf,  # noqa: ANN001 - V
             interrupted = True
     if joined_at < 0 or interrupted:
         second.stop()
-        return Detections(None, np.asarray(t_list, dtype=np.float64), cands, layout, interrupted=interrupted)
+        return done.detections(layout, interrupted)
     try:
         second.wait()
     except KeyboardInterrupt:
-        return Detections(None, np.asarray(t_list, dtype=np.float64), cands, layout, interrupted=True)
+        return done.detections(layout, True)
     second.raise_error()
-    k = joined_at - second.start + 1  # the second thread's first frame kept
-    t = np.concatenate([np.asarray(t_list, dtype=np.float64), second.t_s[k:]])
+    theirs = second.done
+    k = bisect.bisect_right(theirs.at, joined_at)  # the second thread's first posed frame kept
+    t = np.concatenate([np.asarray(done.t_list, dtype=np.float64), np.asarray(theirs.t_list[k:], dtype=np.float64)])
+    frame_t = np.concatenate([np.asarray(done.frame_t, dtype=np.float64),
+                              np.asarray(theirs.frame_t[joined_at - second.start + 1:], dtype=np.float64)])
     if progress:
-        progress(len(t), info.n_frames_nominal)
-    return Detections(None, t, Joined(cands, len(cands), second.cands, k), layout, joined_at=joined_at)
+        progress(len(frame_t), info.n_frames_nominal)
+    cands = Joined(done.cands, len(done.cands), theirs.cands, k)
+    every = None if len(frame_t) == len(t) else frame_t
+    return Detections(None, t, cands, layout, joined_at=joined_at, frame_t_s=every)
 
 
 class _SecondHalf:
     """A thread posing the video from frame ``start`` to its end with its own decoder."""
 
     def __init__(self, path: str | os.PathLike, cfg: PoseConfig, start: int,
-                 transform: FrameTransform | None) -> None:
-        self.path, self.cfg, self.start, self.transform = path, cfg, start, transform
-        self.t_list: list[float] = []  # frame start + k
-        self.cands = PackedCandidates(cfg.outline_levels)
+                 transform: FrameTransform | None, posed: _Schedule) -> None:
+        self.path, self.cfg, self.start, self.transform, self.posed = path, cfg, start, transform, posed
+        self.done = _Posing(cfg)  # frame_t[k]: frame start + k
         self.ended_early = False
         self.damaged: list[DamagedSpan] = []
         self.error: BaseException | None = None
@@ -202,13 +299,12 @@ class _SecondHalf:
 
         try:
             with open_video(self.path, transform=self.transform) as video:
-                size = (video.info.width_px, video.info.height_px)
                 if video.skip(self.start) == self.start:
-                    with open_poser(self.cfg) as poser, closing(_posed(video, poser, self.cfg, size)) as posed:
-                        for t_s, found in posed:
+                    with open_poser(self.cfg) as poser, \
+                            closing(_posed_file(video, poser, self.cfg, self.posed, self.start)) as frames:
+                        for i, t_s, found in frames:
                             with self._cond:
-                                self.cands.append(found)
-                                self.t_list.append(t_s)
+                                self.done.add(i, t_s, found)
                                 self._cond.notify_all()
                             if self._stop.is_set():
                                 return
@@ -221,20 +317,19 @@ class _SecondHalf:
                 self._finished = True
                 self._cond.notify_all()
 
-    @property
-    def t_s(self) -> np.ndarray:
-        return np.asarray(self.t_list, dtype=np.float64)
-
     def done_after(self, i: int) -> int:
-        """Frames this thread has posed beyond frame ``i`` (for progress)."""
-        return max(0, self.start + len(self.t_list) - 1 - i)
+        """Frames this thread has gone through beyond frame ``i`` (for progress)."""
+        return max(0, self.start + len(self.done.frame_t) - 1 - i)
 
     def wait_for(self, i: int) -> list[PoseCandidate] | None:
         """Frame ``i`` as posed here, waiting for it; None if it never will be."""
         k = i - self.start
         with self._cond:
-            self._cond.wait_for(lambda: len(self.t_list) > k or self._finished)
-            return self.cands[k] if len(self.t_list) > k else None
+            self._cond.wait_for(lambda: len(self.done.frame_t) > k or self._finished)
+            if len(self.done.frame_t) <= k:
+                return None
+            j = bisect.bisect_left(self.done.at, i)
+            return self.done.cands[j] if j < len(self.done.at) and self.done.at[j] == i else None
 
     def wait(self) -> None:
         while self._thread.is_alive():
