@@ -65,7 +65,21 @@ class MediaPipeConfig:
     segmentation: bool = True  # masks feed the back-outline (lumbar) measure
 
 
-POSE_BACKENDS = ("mediapipe",)  # pose/backend.py opens each
+@dataclass(frozen=True)
+class LiteRTConfig:
+    """Options of the LiteRT backend (pose/litert_pose.py): MediaPipe's two BlazePose networks
+    (the same .task file) run directly, without MediaPipe's graph. Its confidences and number of
+    people are ``MediaPipeConfig``'s, so both backends look for the same people."""
+
+    # The person detector runs on a frame when nobody is tracked, or when the frame is the first
+    # posed in a new detect_every_s slot (floor(t_s / detect_every_s) changed since the previous
+    # frame); in between, each person's region follows their own last landmarks. 0: detect on
+    # every frame (MediaPipe Tasks' num_poses=2 behaviour while fewer than 2 people are in view).
+    detect_every_s: float = 0.5
+    num_threads: int = 1  # per network; runner.py already poses two halves on two cores
+
+
+POSE_BACKENDS = ("mediapipe", "litert")  # pose/backend.py opens each
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,7 @@ class PoseConfig:
     # None: $FORMCHECK_MODEL if set, else the backend's bundled model
     model_path: Path | None = None
     mediapipe: MediaPipeConfig = field(default_factory=MediaPipeConfig)
+    litert: LiteRTConfig = field(default_factory=LiteRTConfig)
     # Frames are shrunk to this longer side before the model (None: as decoded). MediaPipe crops
     # the person to 256 px itself; a bigger frame costs the copy and a full-size mask. Not done
     # for recorded sets: at 960 a 1080p pose costs 33 ms instead of 44, but the knee angle moved
