@@ -205,10 +205,16 @@ class LiteRTPose:
         w_in, h_in = size_in
         hip = np.mean(xy_in[list(sk.HIP)], axis=0)
         sho = np.mean(xy_in[list(sk.SHOULDER)], axis=0)
-        reach = float(np.hypot(*(sho - hip))) + 2.0  # outline_offsets_px marches one trunk length out
-        pts = np.array([hip, sho])
-        lo = np.floor(pts.min(axis=0) - reach).astype(int) - 2
-        hi = np.ceil(pts.max(axis=0) + reach).astype(int) + 3
+        # outline_offsets_px samples (bilinear) out to one trunk length either side of the axis
+        axis = sho - hip
+        length = float(np.hypot(*axis))
+        if not np.isfinite(length) or length < 1:
+            lo, hi = np.zeros(2, int), np.zeros(2, int)
+        else:
+            perp = np.array([-axis[1], axis[0]]) / length * (length + 1.0)
+            corners = np.array([hip + perp, hip - perp, sho + perp, sho - perp])
+            lo = np.floor(corners.min(axis=0)).astype(int) - 2
+            hi = np.ceil(corners.max(axis=0)).astype(int) + 3
         mask = mask_to_frame(bp.sigmoid(logits), bp.invert_affine(to_image), w_in, h_in,
                              window=(int(lo[0]), int(lo[1]), int(hi[0]), int(hi[1])))
         to_full = 0.5 * (size_wh[0] / w_in + size_wh[1] / h_in)
