@@ -26,7 +26,9 @@ DETECTOR_SIZE = 224
 LANDMARK_SIZE = 256
 NUM_KEYPOINTS = 4  # per detection: hip centre, its scale point, shoulder centre, its scale point
 REGION_SCALE = 1.25  # a region is this much larger than twice the centre-to-scale-point distance
-NMS_IOU = 0.3  # PoseDetectorGraphOptions.min_suppression_threshold
+# PoseDetectorGraphOptions.min_suppression_threshold's default, which MediaPipe Tasks'
+# PoseLandmarker leaves as is (the older pose_detection_cpu.pbtxt graph used 0.3)
+NMS_IOU = 0.5
 HEATMAP_KERNEL = 7
 HEATMAP_MIN_CONFIDENCE = 0.5
 NUM_LANDMARKS = 39  # 33 pose points and 6 auxiliary ones; 33 and 34 give the next frame's region
