@@ -75,6 +75,14 @@ class LiteRTConfig:
     # posed in a new detect_every_s slot (floor(t_s / detect_every_s) changed since the previous
     # frame); in between, each person's region follows their own last landmarks. 0: detect on
     # every frame (MediaPipe Tasks' num_poses=2 behaviour while fewer than 2 people are in view).
+    # Measured one thread each, frame by frame in one process (bench/litert.py; 2 slow cores, not
+    # quiet): landmark-only frames 29-36 ms, detector frames 45-57 ms, MediaPipe 54-80 ms (1.7-2.1x
+    # as fast at 0.5 s). At 0 it costs 46-54 ms and agrees with MediaPipe to a median 0.25-0.5 px
+    # (p95 0.8-1.8 px per frame; 2D knee angle 0.1-0.2 deg, p95 0.8-2.3). Tracking moves the
+    # landmarks from the detector-region ones: the landmark network reads a region drawn from
+    # landmarks (a few % smaller, a few deg turned) differently, median 2-7 px on footage, 2D knee
+    # angle 1.1-2.3 deg (p95 7-13 deg) at 0.25-1 s alike. Knee error against the 6 committed renders'
+    # truth: MediaPipe 2.61 deg mean MAE, litert at 0 2.59, at 0.5 2.75 (better on 2, worse on 4).
     detect_every_s: float = 0.5
     num_threads: int = 1  # per network; runner.py already poses two halves on two cores
 

@@ -8,6 +8,23 @@ with fewer than two in view), and between detections each person's region follow
 previous landmarks. Nothing is smoothed over time, and the state after a frame (the regions to
 look in next, the time posed) is a function of that frame's result and time alone: after a
 detector frame, of its pixels alone (``independent_after``).
+
+Detecting on every frame (``detect_every_s=0``) it reproduces MediaPipe Tasks (num_poses 2,
+VIDEO mode, one person in view) to a median 0.3-0.5 px on footage (bench/litert.py). Square frames
+whose side is a multiple of 224 px agree to 0.02-0.08 px: the rest is the detector's input, a
+frame shrunk to 224 px by a non-integer factor, coming out a grey level apart here and there
+(±1 on a tenth of the pixels moves our own landmarks as much), which moves the region and
+the landmark network is sensitive to its region. Where it differs from MediaPipe on purpose:
+
+* Two of a frame's regions overlapping (IoU of their upright squares above
+  ``min_tracking_confidence``) are one person: the better-scoring detection, or the person
+  listed first, is kept. MediaPipe's association keeps the later one, the worse detection (on
+  rdl_front_01 a second, upside-down detection of the lifter replaced the right one in a frame).
+* A detector frame replaces everyone tracked: a person the detector misses there is lost until
+  a detector frame finds them (the next frame when nobody else is tracked, else the next
+  ``detect_every_s`` slot). MediaPipe keeps tracking a person its detector missed, which is why
+  its state is never a function of one frame alone.
+* Nothing is smoothed: MediaPipe tracking one person (num_poses 1) filters its landmarks over time.
 """
 
 from __future__ import annotations
