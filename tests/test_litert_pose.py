@@ -195,15 +195,14 @@ def test_tracking_deterministic_and_independent_on_detector_frames(frames):
         assert np.array_equal(x[0].xy_px, y[0].xy_px)
 
 
-def test_outline_window_equals_full_mask(frames, monkeypatch):
-    """The mask is put on the frame only around the trunk: the outline is the full mask's."""
+def test_outline_from_sparse_mask_equals_full_mask(frames, monkeypatch):
+    """The mask is put on the frame only where the outline reads it: the full mask's outline."""
     import formcheck.io.crops as crops
     import formcheck.pose.litert_pose as lp
 
     some = frames[::10]
     windowed, _ = _pose(EVERY_FRAME, some)
-    full = crops.mask_to_frame
-    monkeypatch.setattr(lp, "mask_to_frame", lambda m, a, w, h, window=None: full(m, a, w, h))
+    monkeypatch.setattr(lp, "mask_at_pixels", lambda m, a, w, h, xs, ys: crops.mask_to_frame(m, a, w, h))
     whole, _ = _pose(EVERY_FRAME, some)
     for x, y in zip(windowed, whole):
         assert np.array_equal(x[0].back_offset_px, y[0].back_offset_px, equal_nan=True)

@@ -38,7 +38,8 @@ import numpy as np
 from formcheck import skeleton as sk
 from formcheck.config import PoseConfig
 from formcheck.errors import ModelError
-from formcheck.io.crops import crop_region, mask_to_frame
+from formcheck.geometry import trunk_perpendiculars
+from formcheck.io.crops import crop_region, mask_at_pixels
 from formcheck.io.native_stderr import native_stderr_quieted
 from formcheck.pose import blazepose as bp
 from formcheck.pose.backend import litert_layout, model_file
@@ -217,22 +218,37 @@ class LiteRTPose:
         self, logits: np.ndarray, to_image: np.ndarray, xy_in: np.ndarray,
         size_in: tuple[int, int], size_wh: tuple[int, int],
     ) -> np.ndarray:
-        """The back outline from the crop's mask, put on the frame only where the outline looks
-        (the full-frame mask's values there, zero elsewhere)."""
+        """The back outline from the crop's mask, put on the frame only at the pixels the outline
+        reads (the full-frame mask's values there, zero elsewhere: the same outline)."""
         w_in, h_in = size_in
         hip = np.mean(xy_in[list(sk.HIP)], axis=0)
         sho = np.mean(xy_in[list(sk.SHOULDER)], axis=0)
-        # outline_offsets_px samples (bilinear) out to one trunk length either side of the axis
-        axis = sho - hip
-        length = float(np.hypot(*axis))
-        if not np.isfinite(length) or length < 1:
-            lo, hi = np.zeros(2, int), np.zeros(2, int)
-        else:
-            perp = np.array([-axis[1], axis[0]]) / length * (length + 1.0)
-            corners = np.array([hip + perp, hip - perp, sho + perp, sho - perp])
-            lo = np.floor(corners.min(axis=0)).astype(int) - 2
-            hi = np.ceil(corners.max(axis=0)).astype(int) + 3
-        mask = mask_to_frame(bp.sigmoid(logits), bp.invert_affine(to_image), w_in, h_in,
-                             window=(int(lo[0]), int(lo[1]), int(hi[0]), int(hi[1])))
+        xs, ys = _outline_pixels(hip, sho, self.cfg.outline_levels, w_in, h_in)
+        mask = mask_at_pixels(bp.sigmoid(logits), bp.invert_affine(to_image), w_in, h_in, xs, ys)
         to_full = 0.5 * (size_wh[0] / w_in + size_wh[1] / h_in)
         return to_full * outline_offsets_px(mask, hip, sho, self.cfg.outline_levels)
+
+
+def _outline_pixels(
+    hip: np.ndarray, sho: np.ndarray, levels: int, width: int, height: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every frame pixel outline_offsets_px may read for this trunk (it samples bilinearly, in
+    one-pixel steps out to one trunk length either side of the axis, at ``levels`` rows): the
+    3x3 pixels around each sample point, so sub-pixel differences in how the points are placed
+    cannot leave one out. Some pixels come more than once."""
+    axis = sho - hip
+    length = float(np.hypot(*axis))
+    if not np.isfinite(length) or length < 1:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    perps = trunk_perpendiculars(axis)
+    centres = hip[None, :] + np.linspace(0.0, 1.0, levels)[:, None] * axis[None, :]
+    steps = np.arange(0.0, length + 2.0, 1.0)
+    pts = centres[None, :, None, :] + steps[None, None, :, None] * perps[:, None, None, :]  # (2, K, S, 2)
+    pts = pts.reshape(-1, 2)
+    base_x = np.floor(np.clip(pts[:, 0], 0, width - 1)).astype(np.int64)
+    base_y = np.floor(np.clip(pts[:, 1], 0, height - 1)).astype(np.int64)
+    near = np.arange(-1, 2)
+    xs = (base_x[:, None, None] + near[None, :, None]).clip(0, width - 1)
+    ys = (base_y[:, None, None] + near[None, None, :]).clip(0, height - 1)
+    xs, ys = np.broadcast_arrays(xs, ys)
+    return xs.ravel(), ys.ravel()  # repeats cost less than removing them
