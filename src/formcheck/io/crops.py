@@ -3,10 +3,11 @@ frame to a network's input, and a network's mask back onto the frame. The affine
 pose/blazepose.py (crop pixel -> image pixel).
 
 The warps sample the source at positions rounded to 1/32 px and interpolate with OpenCV's
-fixed-point bilinear table, as OpenCV's warpPerspective/warpAffine did before 5.x and as MediaPipe's (ImageToTensor,
-WarpAffine) still does. OpenCV 5.1's cv2.warpAffine samples at the exact positions instead: on a 360x640 frame that changed ~600 of the detector's 150k input values by
-1-2 grey levels, enough to move the landmarks a median 0.46 px from MediaPipe's, against 0.05 px
-with the rounding (pose/litert_pose.py).
+fixed-point bilinear table (cv2.remap on fixed-point maps), as OpenCV's warpPerspective and
+warpAffine did before 5.x and as MediaPipe's ImageToTensor and WarpAffine still do. OpenCV 5.1's
+cv2.warpAffine samples at the exact positions instead: on a 360x640 frame ~600 of the detector's
+150k input values came out 1-2 grey levels apart, which moved the landmarks a median 0.3-0.5 px
+from MediaPipe's on footage; sampled as here, 0.0003-0.006 px.
 """
 
 from __future__ import annotations
