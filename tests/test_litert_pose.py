@@ -108,6 +108,48 @@ def test_world_rotation():
     assert np.allclose(bp.rotate_world(w, math.pi / 2), [[0.0, 1.0, 0.3]], atol=1e-6)
 
 
+def test_crops_sample_as_mediapipe():
+    """Positions rounded to 1/32 px, OpenCV's fixed-point bilinear weights; the replicate border
+    by clamped positions; masks at chosen pixels equal the whole warp's there."""
+    import cv2
+
+    from formcheck.io import crops
+    from formcheck.io.crops import crop_region, mask_at_pixels, mask_to_frame
+
+    rng = np.random.default_rng(3)
+    frame = rng.integers(0, 256, (90, 70, 3), dtype=np.uint8)
+    m = bp.crop_to_image(bp.Region(30.0, 50.0, 110.0, 0.4), 32)  # reaches past the frame
+    zero = crop_region(frame, m, 32, 0.0, 255.0)[0]
+    # the same positions through the numpy bilinear (float weights): within a grey level
+    u, v = np.meshgrid(np.arange(32.0), np.arange(32.0))
+    x = np.rint((m[0, 0] * u + m[0, 1] * v + m[0, 2]) * 32) / 32
+    y = np.rint((m[1, 0] * u + m[1, 1] * v + m[1, 2]) * 32) / 32
+    x0, y0 = np.floor(x).astype(int), np.floor(y).astype(int)
+    fx, fy = (x - x0)[..., None], (y - y0)[..., None]
+
+    def px(yy, xx):
+        inside = (xx >= 0) & (xx < 70) & (yy >= 0) & (yy < 90)
+        return np.where(inside[..., None], frame[yy.clip(0, 89), xx.clip(0, 69)], 0).astype(float)
+
+    want = (px(y0, x0) * (1 - fx) + px(y0, x0 + 1) * fx) * (1 - fy) + (px(y0 + 1, x0) * (1 - fx)
+                                                                      + px(y0 + 1, x0 + 1) * fx) * fy
+    assert np.abs(zero - want).max() <= 1.0
+    rep = crop_region(frame, m, 32, 0.0, 255.0, replicate=True)[0]
+    xy, frac = crops._maps(m, 0, 0, 32, 32)  # the same positions, unclamped, OpenCV's replicate border
+    replicated = cv2.remap(frame, xy, frac, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    assert np.abs(rep - replicated).max() <= 1.0
+    inside = (x >= 0) & (x <= 68) & (y >= 0) & (y <= 88)
+    assert np.array_equal(rep[inside], zero[inside])
+    mask = rng.random((32, 32)).astype(np.float32)
+    inv_m = bp.invert_affine(m)
+    full = mask_to_frame(mask, inv_m, 70, 90)
+    xs, ys = rng.integers(0, 70, 500), rng.integers(0, 90, 500)
+    sparse = mask_at_pixels(mask, inv_m, 70, 90, xs, ys)
+    assert np.array_equal(sparse[ys, xs], full[ys, xs])
+    window = mask_to_frame(mask, inv_m, 70, 90, window=(10, 20, 50, 60))
+    assert np.array_equal(window[20:60, 10:50], full[20:60, 10:50]) and not window[:20].any()
+
+
 def test_backend_registered():
     assert "litert" in POSE_BACKENDS
     assert can_split(LITERT)
@@ -145,8 +187,9 @@ def _pose(cfg, frames):
 
 def test_agrees_with_mediapipe(frames):
     """Detecting on every frame, as MediaPipe Tasks looking for two people does while one is in
-    view: the same people. Measured on this render every 20th frame: per-frame median landmark
-    distance 0.18 px (max 0.35), world 1.1 mm, visibility within 0.0005, outline 0.06 px."""
+    view: the same people. Measured on the committed renders every 20th frame: per-frame median
+    landmark distance under 0.01 px, world landmarks 0.2 mm at most, visibility and outline alike
+    to 1e-4 and 0.01 px (tolerances allow for another CPU's kernels)."""
     from formcheck.pose.mediapipe_pose import MediaPipePose
 
     some = frames[::4]
@@ -164,11 +207,11 @@ def test_agrees_with_mediapipe(frames):
         back.append(np.nanmedian(np.abs(a.back_offset_px - b.back_offset_px)))
         assert b.xy_px.dtype == np.float32 and b.xy_px.shape == (33, 2) and b.world_m.shape == (33, 3)
         assert np.all((b.visibility >= 0) & (b.visibility <= 1))
-        assert np.median(np.abs(a.z_px - b.z_px)) < 3.0
-    assert np.median(xy) < 0.5 and max(xy) < 1.5
-    assert np.median(world) < 5.0
-    assert max(vis) < 0.02
-    assert np.median(back) < 0.3
+        assert np.median(np.abs(a.z_px - b.z_px)) < 0.5
+    assert np.median(xy) < 0.05 and max(xy) < 0.5
+    assert np.median(world) < 1.0
+    assert max(vis) < 0.005
+    assert np.median(back) < 0.05
 
 
 def test_tracking_deterministic_and_independent_on_detector_frames(frames):
