@@ -33,14 +33,16 @@ def _maps(
     m = np.asarray(to_src, dtype=np.float64) * SUBPIXEL  # a power of two: exact
     u = np.arange(x0, x0 + width, dtype=np.float64)
     v = np.arange(y0, y0 + height, dtype=np.float64)
-    lim = 30000.0 * SUBPIXEL  # far outside any frame: the border decides alike
+    corners = m[:, :2] @ np.array([[x0, x0 + width - 1, x0, x0 + width - 1],
+                                   [y0, y0, y0 + height - 1, y0 + height - 1]], dtype=np.float64) + m[:, 2:]
     xy = np.empty((height, width, 2), dtype=np.int16)
-    fx = None
+    fx = frac = None
     for k in range(2):
+        lo, hi = (-30000.0 * SUBPIXEL, 30000.0 * SUBPIXEL) if clamp is None else (0.0, (clamp[k] - 1.0) * SUBPIXEL)
         pos = (m[k, 0] * u)[None, :] + (m[k, 1] * v + m[k, 2])[:, None]
         np.rint(pos, out=pos)
-        hi = lim if clamp is None else (clamp[k] - 1) * SUBPIXEL
-        np.clip(pos, -lim if clamp is None else 0.0, hi, out=pos)
+        if corners[k].min() < lo or corners[k].max() > hi:  # the extremes of an affine map are its corners
+            np.clip(pos, lo, hi, out=pos)
         ip = pos.astype(np.int32)
         xy[..., k] = ip >> 5
         if fx is None:
