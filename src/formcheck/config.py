@@ -76,13 +76,14 @@ class LiteRTConfig:
     # frame); in between, each person's region follows their own last landmarks. 0: detect on
     # every frame (MediaPipe Tasks' num_poses=2 behaviour while fewer than 2 people are in view).
     # Measured one thread each, frame by frame in one process (bench/litert.py; 2 slow cores, not
-    # quiet): landmark-only frames 29-36 ms, detector frames 45-57 ms, MediaPipe 54-80 ms (1.7-2.1x
-    # as fast at 0.5 s). At 0 it costs 46-54 ms and agrees with MediaPipe to a median 0.25-0.5 px
-    # (p95 0.8-1.8 px per frame; 2D knee angle 0.1-0.2 deg, p95 0.8-2.3). Tracking moves the
-    # landmarks from the detector-region ones: the landmark network reads a region drawn from
-    # landmarks (a few % smaller, a few deg turned) differently, median 2-7 px on footage, 2D knee
-    # angle 1.1-2.3 deg (p95 7-13 deg) at 0.25-1 s alike. Knee error against the 6 committed renders'
-    # truth: MediaPipe 2.61 deg mean MAE, litert at 0 2.59, at 0.5 2.75 (better on 2, worse on 4).
+    # quiet): landmark-only frames 35-38 ms, detector frames 56-60 ms, MediaPipe 57-70 ms, so
+    # 1.6-1.8x as fast at 0.5 s (squat_side_01 posed by runner.py on 2 cores: 9.4 s vs 14.3 s).
+    # At 0 it agrees with MediaPipe to a median 0.0005-0.004 px (pose/litert_pose.py) and is
+    # 1.1-1.2x as fast. Tracking moves the landmarks: the landmark network reads a region drawn
+    # from landmarks (a few % smaller, a few deg turned) differently from a detector's, median
+    # 2-7 px from MediaPipe's on footage, 2D knee angle 1.1-2.3 deg (p95 7-14 deg) at 0.25-1 s
+    # alike. Knee error against the 6 committed renders' truth: MediaPipe 2.61 deg mean MAE,
+    # litert at 0 2.59, at 0.5 2.75 (better on 2, worse on 4).
     detect_every_s: float = 0.5
     num_threads: int = 1  # per network; runner.py already poses two halves on two cores
 

@@ -10,11 +10,13 @@ look in next, the time posed) is a function of that frame's result and time alon
 detector frame, of its pixels alone (``independent_after``).
 
 Detecting on every frame (``detect_every_s=0``) it reproduces MediaPipe Tasks (num_poses 2,
-VIDEO mode, one person in view) to a median 0.3-0.5 px on footage (bench/litert.py). Square frames
-whose side is a multiple of 224 px agree to 0.02-0.08 px: the rest is the detector's input, a
-frame shrunk to 224 px by a non-integer factor, coming out a grey level apart here and there
-(±1 on a tenth of the pixels moves our own landmarks as much), which moves the region and
-the landmark network is sensitive to its region. Where it differs from MediaPipe on purpose:
+VIDEO mode, one person in view): on 60 frames each of two 1080p clips and a render, image
+landmarks a median 0.0005-0.004 px apart (p95 0.01-0.025), world landmarks 0.01-0.03 mm,
+visibility 1e-6, back outline 0.0004-0.003 px (bench/litert.py). What mattered: sampling the
+crops exactly as MediaPipe's OpenCV does (io/crops.py: 0.3-0.5 px apart without), the heatmap
+refinement (3.9 px without) and the landmark crop's replicated border (0.9 px with a black one).
+
+Where it differs from MediaPipe on purpose:
 
 * Two of a frame's regions overlapping (IoU of their upright squares above
   ``min_tracking_confidence``) are one person: the better-scoring detection, or the person
@@ -190,8 +192,8 @@ class LiteRTPose:
         h_in, w_in = rgb.shape[:2]
         n = bp.LANDMARK_SIZE
         to_image = bp.crop_to_image(region, n)
-        # edge pixels repeated past the frame (ImageToTensor's default): agreed with MediaPipe
-        # better than black (r15 render, 15 frames: median 0.46 px vs 1.04 px)
+        # edge pixels repeated past the frame (ImageToTensor's default border): a black border put
+        # the landmarks a median 0.9 px from MediaPipe's (a render, 15 frames), this one 0.0003 px
         self._lm.set_tensor(self._lm_in, crop_region(rgb, to_image, n, 0.0, 1.0, replicate=True))
         self._lm.invoke()
         presence = float(self._lm.get_tensor(self._lm_out["flag"]).reshape(-1)[0])  # a probability
