@@ -48,16 +48,6 @@ class Region:
         return np.array([self.cx, self.cy], dtype=np.float64)
 
 
-@dataclass(frozen=True)
-class Detection:
-    """One person the detector found: score, box (xmin, ymin, xmax, ymax) and 4 keypoints (4, 2),
-    in image pixels."""
-
-    score: float
-    box: np.ndarray
-    keypoints: np.ndarray
-
-
 def ssd_anchors(
     input_size: int = DETECTOR_SIZE,
     strides: tuple[int, ...] = (8, 16, 32, 32, 32),
