@@ -65,7 +65,30 @@ class MediaPipeConfig:
     segmentation: bool = True  # masks feed the back-outline (lumbar) measure
 
 
-POSE_BACKENDS = ("mediapipe",)  # pose/backend.py opens each
+@dataclass(frozen=True)
+class LiteRTConfig:
+    """Options of the LiteRT backend (pose/litert_pose.py): MediaPipe's two BlazePose networks
+    (the same .task file) run directly, without MediaPipe's graph. Its confidences and number of
+    people are ``MediaPipeConfig``'s, so both backends look for the same people."""
+
+    # The person detector runs on a frame when nobody is tracked, or when the frame is the first
+    # posed in a new detect_every_s slot (floor(t_s / detect_every_s) changed since the previous
+    # frame); in between, each person's region follows their own last landmarks. 0: detect on
+    # every frame (MediaPipe Tasks' num_poses=2 behaviour while fewer than 2 people are in view).
+    # Measured one thread each, frame by frame in one process (bench/litert.py; 2 slow cores, not
+    # quiet): landmark-only frames 35-38 ms, detector frames 56-60 ms, MediaPipe 57-70 ms, so
+    # 1.6-1.8x as fast at 0.5 s (squat_side_01 posed by runner.py on 2 cores: 9.4 s vs 14.3 s).
+    # At 0 it agrees with MediaPipe to a median 0.0005-0.004 px (pose/litert_pose.py) and is
+    # 1.1-1.2x as fast. Tracking moves the landmarks: the landmark network reads a region drawn
+    # from landmarks (a few % smaller, a few deg turned) differently from a detector's, median
+    # 2-7 px from MediaPipe's on footage, 2D knee angle 1.1-2.3 deg (p95 7-14 deg) at 0.25-1 s
+    # alike. Knee error against the 6 committed renders' truth: MediaPipe 2.61 deg mean MAE,
+    # litert at 0 2.59, at 0.5 2.75 (better on 2, worse on 4).
+    detect_every_s: float = 0.5
+    num_threads: int = 1  # per network; runner.py already poses two halves on two cores
+
+
+POSE_BACKENDS = ("mediapipe", "litert")  # pose/backend.py opens each
 
 
 @dataclass(frozen=True)
@@ -76,6 +99,7 @@ class PoseConfig:
     # None: $FORMCHECK_MODEL if set, else the backend's bundled model
     model_path: Path | None = None
     mediapipe: MediaPipeConfig = field(default_factory=MediaPipeConfig)
+    litert: LiteRTConfig = field(default_factory=LiteRTConfig)
     # Frames are shrunk to this longer side before the model (None: as decoded). MediaPipe crops
     # the person to 256 px itself; a bigger frame costs the copy and a full-size mask. Not done
     # for recorded sets: at 960 a 1080p pose costs 33 ms instead of 44, but the knee angle moved

@@ -39,9 +39,12 @@ class Poser(Protocol):
         ...
 
     def independent_after(self, found: list[PoseCandidate]) -> bool:
-        """Whether a frame with these people leaves no state behind: the next frame's result
-        depends on its pixels alone. Two posers that posed such a frame identically agree from
-        then on, which is where pose/runner.py joins the two halves of a video."""
+        """Called right after ``detect`` with what it returned: whether the state that frame
+        leaves behind (what the next frames' results depend on besides their own pixels) is a
+        function of that frame's pixels and time alone, so that two posers that posed it
+        identically, whatever they posed before, agree on every frame from then on. That is where
+        pose/runner.py joins the two halves of a video. MediaPipe looking for two people: a frame
+        where it found fewer (it detects afresh next); LiteRT: a frame it ran its detector on."""
         ...
 
     def close(self) -> None: ...
@@ -58,7 +61,13 @@ def _open_mediapipe(cfg: PoseConfig) -> Poser:
     return MediaPipePose(cfg)
 
 
-_OPENERS: dict[str, Callable[[PoseConfig], Poser]] = {"mediapipe": _open_mediapipe}
+def _open_litert(cfg: PoseConfig) -> Poser:
+    from formcheck.pose.litert_pose import LiteRTPose
+
+    return LiteRTPose(cfg)
+
+
+_OPENERS: dict[str, Callable[[PoseConfig], Poser]] = {"mediapipe": _open_mediapipe, "litert": _open_litert}
 
 
 def _known(cfg: PoseConfig) -> str:
@@ -78,20 +87,27 @@ def mediapipe_layout(model: Path) -> KeypointLayout:
     return KeypointLayout(NAMES, "mediapipe", model.name, file_sha256(model))
 
 
+def litert_layout(model: Path) -> KeypointLayout:
+    """MediaPipe's 33 landmarks, found by the LiteRT backend with the .task file ``model``."""
+    return KeypointLayout(NAMES, "litert", model.name, file_sha256(model))
+
+
 def layout_for(cfg: PoseConfig) -> KeypointLayout:
     """The keypoint layout ``cfg``'s backend and model deliver, without loading the model
     (raises InvalidOption for an unknown backend, ModelError if the model file is missing)."""
-    _known(cfg)  # the one backend there is so far:
-    return mediapipe_layout(model_file(cfg, cfg.mediapipe.bundled_model))
+    backend = _known(cfg)
+    model = model_file(cfg, cfg.mediapipe.bundled_model)  # both backends run MediaPipe's .task
+    return litert_layout(model) if backend == "litert" else mediapipe_layout(model)
 
 
 def can_split(cfg: PoseConfig) -> bool:
     """Whether a video may be posed in two halves joined where both posers agree (pose/runner.py):
     not when the backend carries state across every frame (MediaPipe tracking one person also
-    smooths landmarks over time, so no frame is ever independent)."""
+    smooths landmarks over time, so no frame is ever independent). The LiteRT backend's detector
+    frames are independent (pose/litert_pose.py)."""
     if cfg.backend == "mediapipe":
         return cfg.mediapipe.num_poses >= 2
-    return False
+    return cfg.backend == "litert"
 
 
 def model_file(cfg: PoseConfig, bundled: str) -> Path:

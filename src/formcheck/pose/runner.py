@@ -6,7 +6,8 @@ a second thread (its own decoder, skipping ahead cheaply) from a little before t
 
 Joining the halves must give exactly what one landmarker gives. The backend says which frames
 leave no state behind (``Poser.independent_after``: for MediaPipe looking for two people, a frame
-where it found fewer than two, since it detects afresh after such a frame and tracks otherwise).
+where it found fewer than two, since it detects afresh after such a frame and tracks otherwise;
+for LiteRT, a frame it ran its person detector on).
 So once such a frame is posed identically by both landmarkers, everything after it is identical
 too. The first thread goes on past the cut until it meets such a frame (the second
 thread has posed it already) and the halves are joined there; if it never does, the first thread
