@@ -15,8 +15,8 @@ from formcheck.pose import blazepose as bp
 from formcheck.pose.backend import can_split, layout_for
 
 RENDER = Path(__file__).resolve().parent / "data" / "renders" / "rdl_y90_p0_b4_neutral_soft_neutral.mp4"
-LITERT = PoseConfig(backend="litert")
-EVERY_FRAME = replace(LITERT, litert=LiteRTConfig(detect_every_s=0.0))
+LITERT = PoseConfig(backend="litert", litert=LiteRTConfig(detect_every_s=0.5))  # tracking between
+EVERY_FRAME = replace(LITERT, litert=LiteRTConfig(detect_every_s=0.0))  # the default
 
 
 # --- the pure maths ------------------------------------------------------------------------------
@@ -155,7 +155,7 @@ def test_backend_registered():
     assert can_split(LITERT)
     assert layout_for(LITERT).backend == "litert"
     assert layout_for(LITERT).names == layout_for(PoseConfig()).names
-    assert PoseConfig().backend == "mediapipe"  # not the default
+    assert PoseConfig().backend == "litert" and PoseConfig().litert.detect_every_s == 0  # the default
 
 
 # --- the backend on a committed render -----------------------------------------------------------

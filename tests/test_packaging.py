@@ -73,7 +73,7 @@ def test_installed_wheel_analyses_the_sample_from_another_folder(wheel: Path, tm
     layout = load_pose(away / "set.pose.npz").layout  # the pose file says which model posed it
     with zipfile.ZipFile(wheel) as z:
         shipped = hashlib.sha256(z.read(MODEL)).hexdigest()
-    assert (layout.backend, layout.model, layout.model_sha256) == ("mediapipe", Path(MODEL).name, shipped)
+    assert (layout.backend, layout.model, layout.model_sha256) == ("litert", Path(MODEL).name, shipped)
 
 
 def test_model_from_the_environment_variable(tmp_path: Path) -> None:

@@ -105,7 +105,7 @@ def test_the_halves_are_joined_where_the_two_threads_agree() -> None:
 
 def test_one_landmarker_when_mediapipe_would_track() -> None:
     """With num_poses=1 MediaPipe carries landmarks over between frames: one landmarker only."""
-    pose = Config().pose
+    pose = replace(Config().pose, backend="mediapipe")
     assert runner.workers_for(replace(pose, mediapipe=replace(pose.mediapipe, num_poses=1), workers=2)) == 1
     assert runner.workers_for(replace(pose, workers=1)) == 1
     assert runner.workers_for(replace(pose, workers=2)) == 2

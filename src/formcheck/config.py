@@ -74,17 +74,14 @@ class LiteRTConfig:
     # The person detector runs on a frame when nobody is tracked, or when the frame is the first
     # posed in a new detect_every_s slot (floor(t_s / detect_every_s) changed since the previous
     # frame); in between, each person's region follows their own last landmarks. 0: detect on
-    # every frame (MediaPipe Tasks' num_poses=2 behaviour while fewer than 2 people are in view).
-    # Measured one thread each, frame by frame in one process (bench/litert.py; 2 slow cores, not
-    # quiet): landmark-only frames 35-38 ms, detector frames 56-60 ms, MediaPipe 57-70 ms, so
-    # 1.6-1.8x as fast at 0.5 s (squat_side_01 posed by runner.py on 2 cores: 9.4 s vs 14.3 s).
-    # At 0 it agrees with MediaPipe to a median 0.0005-0.004 px (pose/litert_pose.py) and is
-    # 1.1-1.2x as fast. Tracking moves the landmarks: the landmark network reads a region drawn
-    # from landmarks (a few % smaller, a few deg turned) differently from a detector's, median
-    # 2-7 px from MediaPipe's on footage, 2D knee angle 1.1-2.3 deg (p95 7-14 deg) at 0.25-1 s
-    # alike. Knee error against the 6 committed renders' truth: MediaPipe 2.61 deg mean MAE,
-    # litert at 0 2.59, at 0.5 2.75 (better on 2, worse on 4).
-    detect_every_s: float = 0.5
+    # every frame, as MediaPipe Tasks does looking for 2 people with fewer in view; then it agrees
+    # with MediaPipe to a median 0.0005-0.004 px (p95 0.03; pose/litert_pose.py) and poses 1.1-1.2x
+    # as fast, and a run skips importing mediapipe (~1.3 s). Tracking (landmark-only frames 35-38
+    # ms against 56-60 with the detector, one thread) was measured and rejected for recorded sets:
+    # regions drawn from landmarks are read differently by the landmark network, and on the 154
+    # rendered sets posed at 15 Hz with 0.5 s, side-on (90 deg) hip MAE against truth went 3.5 ->
+    # 8.0 deg and knee 3.0 -> 4.7 (knee 9.0 -> 10.0 at 30 deg), against MediaPipe every frame.
+    detect_every_s: float = 0.0
     num_threads: int = 1  # per network; runner.py already poses two halves on two cores
 
 
@@ -95,7 +92,10 @@ POSE_BACKENDS = ("mediapipe", "litert")  # pose/backend.py opens each
 class PoseConfig:
     """Which pose backend and model, and how a video is fed to it."""
 
-    backend: str = "mediapipe"  # one of POSE_BACKENDS
+    # One of POSE_BACKENDS. "litert" runs the bundled BlazePose networks without MediaPipe's graph:
+    # the same landmarks to a median 0.004 px (LiteRTConfig), a little faster, and 1.3 s less
+    # start-up; "mediapipe" is MediaPipe Tasks' PoseLandmarker.
+    backend: str = "litert"
     # None: $FORMCHECK_MODEL if set, else the backend's bundled model
     model_path: Path | None = None
     mediapipe: MediaPipeConfig = field(default_factory=MediaPipeConfig)

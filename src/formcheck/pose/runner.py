@@ -43,7 +43,10 @@ from formcheck.types import DamagedSpan, PoseCandidate, VideoInfo
 Progress = Callable[[int, int], None]  # (frames done, frames expected or -1)
 FrameTransform = Callable[[np.ndarray], np.ndarray]
 
-MIN_FRAMES_PER_HALF = 60  # below this a second landmarker costs more (its load) than it saves
+# Posed frames a half needs for a second landmarker to pay for its load (LiteRT ~0.1 s, MediaPipe
+# ~0.4 s, a posed 1080p frame ~60 ms on a slow core). At 60 frames (as before posing at pose_hz)
+# an 8.5-s 1080p clip posed at 15 Hz ran on one thread.
+MIN_POSED_PER_HALF = 20
 LEAD_S = 1.0  # the second thread starts this long before the cut, where the halves are joined
 SKIP_COST = 0.13  # skipping a frame (decode, no conversion) as a share of posing it (1080p)
 
@@ -108,7 +111,7 @@ def detect_video(
         lead = max(1, round(LEAD_S * fps))
         skip = SKIP_COST * stride / (1.0 + SKIP_COST * (stride - 1))  # posing 1 in stride frames
         cut = math.ceil((n + lead) / (2.0 - skip))
-        halves_too_short = min(n - cut, cut - lead) < MIN_FRAMES_PER_HALF * stride
+        halves_too_short = min(n - cut, cut - lead) < MIN_POSED_PER_HALF * stride
         if workers_for(cfg) < 2 or halves_too_short:
             found = _one_thread(video, cfg, posed, progress)
         else:
