@@ -105,10 +105,11 @@ def _loaded(pid: int, library: str) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux's /proc/PID/maps to see the imports")
-@pytest.mark.parametrize("library", ["cv2", "mediapipe"])
+@pytest.mark.parametrize("library", ["cv2", "ai_edge_litert"])
 def test_ctrl_c_while_the_modules_load_is_one_line(tmp_path, library) -> None:
-    """Ctrl-C the moment OpenCV's or MediaPipe's library is mapped in (the command's imports):
-    one line, exit 130, nothing written. It was a KeyboardInterrupt traceback."""
+    """Ctrl-C the moment OpenCV's or the pose backend's library (LiteRT, since issue 17) is mapped
+    in (the command's imports): one line, exit 130, nothing written. It was a KeyboardInterrupt
+    traceback."""
     run = Run("analyze", str(VIDEO), "--json", str(tmp_path / "r.json"), "-q")
     deadline = time.monotonic() + STAGE_TIMEOUT_S
     while not _loaded(run.proc.pid, library):

@@ -271,3 +271,16 @@ def test_shrunk_frame_in_full_size_pixels(frames):
     assert np.allclose(up[0].xy_px, as_is[0].xy_px * (w / small.shape[1]), rtol=1e-5)
     assert np.allclose(up[0].z_px, as_is[0].z_px * (w / small.shape[1]), rtol=1e-5)
     assert np.median(np.hypot(*(up[0].xy_px - full[0].xy_px).T)) < 4.0
+
+
+def test_default_backend_falls_back_to_mediapipe_without_litert(monkeypatch):
+    """Where ai-edge-litert is not installed (Intel macOS: pyproject's marker), MediaPipe poses."""
+    import importlib.util
+
+    from formcheck.config import default_backend
+
+    assert default_backend() == "litert"
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "ai_edge_litert" else real(name, *a))
+    assert default_backend() == "mediapipe" and PoseConfig().backend == "mediapipe"

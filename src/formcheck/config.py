@@ -88,6 +88,14 @@ class LiteRTConfig:
 POSE_BACKENDS = ("mediapipe", "litert")  # pose/backend.py opens each
 
 
+def default_backend() -> str:
+    """"litert" where ai-edge-litert is installed (not on Intel macOS, which has no 2.x wheel:
+    pyproject.toml), else "mediapipe": the same landmarks either way (LiteRTConfig)."""
+    import importlib.util
+
+    return "litert" if importlib.util.find_spec("ai_edge_litert") is not None else "mediapipe"
+
+
 @dataclass(frozen=True)
 class PoseConfig:
     """Which pose backend and model, and how a video is fed to it."""
@@ -95,7 +103,7 @@ class PoseConfig:
     # One of POSE_BACKENDS. "litert" runs the bundled BlazePose networks without MediaPipe's graph:
     # the same landmarks to a median 0.004 px (LiteRTConfig), a little faster, and 1.3 s less
     # start-up; "mediapipe" is MediaPipe Tasks' PoseLandmarker.
-    backend: str = "litert"
+    backend: str = field(default_factory=default_backend)
     # None: $FORMCHECK_MODEL if set, else the backend's bundled model
     model_path: Path | None = None
     mediapipe: MediaPipeConfig = field(default_factory=MediaPipeConfig)

@@ -87,6 +87,8 @@ class LiteRTPose:
         try:
             from ai_edge_litert.interpreter import Interpreter
         except ImportError as exc:  # pragma: no cover - a dependency
+            if isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):  # Ctrl-C in its init
+                raise KeyboardInterrupt from exc
             raise ModelError(f"the litert pose backend needs ai-edge-litert: {exc}",
                              hint="pip install ai-edge-litert") from exc
         self.cfg = cfg
