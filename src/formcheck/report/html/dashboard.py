@@ -23,10 +23,9 @@ import numpy as np
 
 from formcheck import vocab
 from formcheck.report.html.markup import CHART_W, FLAG_COLOUR, esc, num, pct, section, swatch
-from formcheck.report.html.page import CSP, CSS
+from formcheck.report.html.page import CSS, html_document
 from formcheck.report.svg import PAD_L, PAD_R, Frame, axes, nice_ticks, rect, svg_open
 from formcheck.types import SetFailure, SetSummary
-from formcheck.version import __version__
 
 NO_LIFTER, NO_DATE = "Lifter not given", "date unknown"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -459,14 +458,4 @@ def to_dashboard(sets: list[SetSummary], failures: list[SetFailure], *, title: s
     if not lifters:
         sections.append(section("empty", "No sets", '<p class="note">No set in this batch was analysed.</p>'))
     sections.append(_failures_section(failures))
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<meta name="generator" content="formcheck {esc(__version__)}">'
-        f"<title>{esc(title)}</title><style>{CSS}{DASH_CSS}</style></head>\n<body><main>\n"
-        + "\n".join(x for x in sections if x)
-        + f"\n<footer>formcheck {esc(__version__)} · a self-contained page: it loads nothing from the "
-          "network</footer>\n</main></body></html>\n"
-    )
+    return html_document(title, CSS + DASH_CSS, sections)

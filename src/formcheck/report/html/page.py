@@ -159,13 +159,19 @@ def to_html(report: Report, thumbnails: dict[float, bytes] | None = None) -> str
         coverage_section(report),
         warnings_section(report),
     ]
+    return html_document(f"formcheck: {name}", CSS, sections)
+
+
+def html_document(title: str, css: str, sections: list[str]) -> str:
+    """A whole self-contained page (the set page, the batch dashboard): head with the CSP that
+    lets it load nothing, ``title`` (escaped here), ``css``, and the non-empty ``sections``."""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="generator" content="formcheck {esc(__version__)}">'
-        f"<title>formcheck: {esc(name)}</title><style>{CSS}</style></head>\n<body><main>\n"
+        f"<title>{esc(title)}</title><style>{css}</style></head>\n<body><main>\n"
         + "\n".join(x for x in sections if x)
         + f"\n<footer>formcheck {esc(__version__)} · a self-contained page: it loads nothing from the "
           "network</footer>\n</main></body></html>\n"
