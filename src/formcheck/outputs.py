@@ -293,19 +293,31 @@ def write_pose(pose: PoseSequence, dest: str | Path) -> None:
     _replace(str(dest), lambda path: save_pose(pose, path))
 
 
-def write_text(text: str, dest: str, out: Say = write_stdout) -> None:
-    """``text`` to the file ``dest``, written whole, or to ``out`` for "-"."""
-    _write_text(text, dest, out)
+def write_text(text: str, dest: str, out: Say = write_stdout, *, durable: bool = False) -> None:
+    """``text`` to the file ``dest``, written whole, or to ``out`` for "-". ``durable``: on disk
+    (fsync) before it replaces ``dest``, so a crash leaves the old file or the new, never a hole
+    (the batch records a set's rows once its files are there)."""
+    _write_text(text, dest, out, durable=durable)
 
 
-def _write_text(text: str, dest: str, out: Say, written: list[str] | None = None) -> None:
+def _write_text(text: str, dest: str, out: Say, written: list[str] | None = None, *, durable: bool = False) -> None:
     """``text`` to the file ``dest`` (ending in a newline), or to ``out`` for "-"; the file's
     name appended to ``written`` once it is there."""
     if dest == STDOUT:
         out(text)
         return
     text = text if text.endswith("\n") else text + "\n"
-    _replace(dest, lambda path: Path(path).write_text(text, encoding="utf-8"))
+
+    def write(path: str) -> None:
+        Path(path).write_text(text, encoding="utf-8")
+        if durable:
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+    _replace(dest, write)
     if written is not None:
         written.append(dest)
 

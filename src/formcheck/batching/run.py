@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from formcheck.batching.store import Store, report_dict
 from formcheck.batching.worker import JobResult
 from formcheck.config import Config
 from formcheck.errors import InputNotFound, InvalidOption
+from formcheck.outputs import write_text
 from formcheck.version import __version__
 
 
@@ -174,8 +174,8 @@ def _record(store: Store, sets_dir: Path, job: Job, res: JobResult, result: Batc
     sets_dir.mkdir(exist_ok=True)
     stem = f"{Path(job.name).stem.removesuffix('.pose')}-{job.short}"
     json_file, page_file = f"{sets_dir.name}/{stem}.json", f"{sets_dir.name}/{stem}.html"
-    write_whole(sets_dir.parent / json_file, res.report_json)
-    write_whole(sets_dir.parent / page_file, res.page_html)
+    write_text(res.report_json, str(sets_dir.parent / json_file), durable=True)
+    write_text(res.page_html, str(sets_dir.parent / page_file), durable=True)
     stale = store.record_set(job, res, report_dict(res.report_json), json_file, page_file)
     for old in set(stale) - {json_file, page_file}:
         with contextlib.suppress(OSError):
@@ -187,21 +187,7 @@ def write_dashboard(store: Store, dest: Path) -> None:
     """The coach's dashboard, from everything the database holds."""
     from formcheck.report.html.dashboard import to_dashboard
 
-    write_whole(dest, to_dashboard(store.summaries(), store.failures()))
-
-
-def write_whole(dest: Path, text: str) -> None:
-    """``text`` to ``dest``, written beside it and moved over it once complete and on disk."""
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text if text.endswith("\n") else text + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, dest)
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    write_text(to_dashboard(store.summaries(), store.failures()), str(dest), durable=True)
 
 
 def _options(exercise: str | None, model: str | Path | None) -> JobOptions:
